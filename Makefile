@@ -1,0 +1,48 @@
+# Two commands do all the set-up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: demo test lint schema corpus bench clean system-deps
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# LibreOffice renders the corpus to PDF; only needed to re-render (root on these machines).
+system-deps:
+	@command -v soffice >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui >/dev/null; }
+
+demo: $(STAMP)
+	$(BIN)/notice-extractor extract corpus --out outputs
+	@echo "JSON records written to outputs/"
+
+test: $(DEV_STAMP)
+	$(BIN)/ruff check extractor tests bench scripts
+	$(BIN)/python -m pytest
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check extractor tests bench scripts
+
+schema: $(STAMP)
+	$(BIN)/notice-extractor schema > schemas/notice.schema.json
+
+corpus: $(DEV_STAMP) system-deps
+	$(BIN)/python scripts/render_docx.py
+	$(BIN)/python scripts/render_pdf.py
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py
+
+clean:
+	rm -rf $(VENV) outputs/*.json .pytest_cache

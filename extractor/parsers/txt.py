@@ -1,0 +1,112 @@
+"""Plain text and Markdown: decode robustly, one block per line."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+from typing import ClassVar
+
+from charset_normalizer import from_bytes
+
+from ..errors import InputError
+from .base import Block, ParsedDocument
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Vietnamese letters outside ASCII: a decoding that yields many of them is probably right.
+_VIETNAMESE = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I)
+# Emphasis markers at a word's edge (``*Tiêu chí 3.2*:``, ``**TL. CHỦ TỊCH``); plain-text
+# notices exported from Markdown carry them too, and they must not leak into values.
+_MARKDOWN_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{2,3})(?=[^\s*_])|(?<=[^\s*_])(\*{1,3}|_{2,3})(?![\w*])")
+_MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a BOM shows NUL in every other byte for ASCII-range characters."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even_nuls = data[0::2].count(0)
+    odd_nuls = data[1::2].count(0)
+    half = len(data) // 2
+    for nuls, codec in ((odd_nuls, "utf-16-le"), (even_nuls, "utf-16-be")):
+        if nuls > 0.3 * half:
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def decode_text(data: bytes) -> str:
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise InputError(f"text starts with a {codec} byte-order mark but is not valid {codec} ({exc.reason})") from None
+    text = _utf16_without_bom(data)
+    if text is not None:
+        return text
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data, cp_isolation=["cp1258", "cp1252", "utf_16", "latin_1"]).best()
+    candidates: list[str] = []
+    for codec in ("cp1258",) + ((best.encoding,) if best else ()):
+        try:
+            candidates.append(data.decode(codec))
+        except (UnicodeDecodeError, LookupError):
+            continue
+    if not candidates:
+        raise InputError("text encoding could not be detected (not UTF-8, UTF-16 or Windows-1258)")
+    # Windows-1258 writes tones as combining marks; the stage that normalises composes them.
+    return max(candidates, key=lambda s: len(_VIETNAMESE.findall(__import__("unicodedata").normalize("NFC", s))))
+
+
+def strip_markdown(line: str) -> str:
+    line = _MARKDOWN_HEADING.sub("", line)
+    return _MARKDOWN_EMPHASIS.sub("", line)
+
+
+class TextParser:
+    format: ClassVar[str] = "txt"
+    suffixes: ClassVar[tuple[str, ...]] = (".txt", ".md", ".markdown", ".text")
+
+    def sniff(self, head: bytes) -> bool:
+        if head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return True
+        if _utf16_without_bom(head[: len(head) - len(head) % 2]) is not None:
+            return True
+        # Binary formats carry NULs or many control bytes; text does not.
+        sample = head[:4096]
+        return b"\x00" not in sample and len(_CONTROL.findall(sample.decode("latin-1"))) < 0.01 * max(len(sample), 1)
+
+    def parse(self, path: Path, data: bytes) -> ParsedDocument:
+        from . import sha256_of
+
+        text = decode_text(data)
+        if _CONTROL.search(text[:4096]) and len(_CONTROL.findall(text)) > 0.01 * len(text):
+            raise InputError("file is binary, not text")
+        if not text.strip():
+            raise InputError("file holds no text")
+        markdown = path.suffix.lower() in (".md", ".markdown")
+        blocks = []
+        page = 1
+        for raw_line in text.splitlines():
+            if "\f" in raw_line:
+                page += raw_line.count("\f")
+                raw_line = raw_line.replace("\f", "")
+            line = strip_markdown(raw_line) if markdown else _MARKDOWN_EMPHASIS.sub("", raw_line)
+            blocks.append(Block(text=line, page=page, kind="line"))
+        return ParsedDocument(
+            path=str(path), format="txt", sha256=sha256_of(data),
+            pages=page if page > 1 else None, blocks=tuple(blocks),
+        )
