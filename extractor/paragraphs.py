@@ -1,0 +1,163 @@
+"""Rebuild paragraphs from lines: text layers (TXT exported from PDF, PDF) wrap every line,
+and page breaks cut sentences; DOCX paragraphs are already whole.
+
+The result is the document text that every span points into: paragraphs joined by "\\n".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .normalise import Line, NormalisedDocument
+from .vocab import table
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    kind: str  # article, part, roman, num, letter, dash, plus, dot
+    text: str  # as written, e.g. "1.2.", "đ)", "-"
+    value: str  # the bare label: "1.2", "đ", "-"
+
+    @property
+    def depth(self) -> int:
+        return self.value.count(".") + 1 if self.kind == "num" else 1
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    index: int
+    text: str
+    start: int  # offset of the paragraph in the document text
+    page: int | None
+    label: Label | None
+    kind: str = "paragraph"  # or "table_row"
+    cells: tuple[str, ...] = ()
+    line_starts: tuple[int, ...] = ()  # document offsets where source lines began
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+    @property
+    def body(self) -> str:
+        """The text without its label."""
+        return self.text[len(self.label.text):].lstrip() if self.label else self.text
+
+    @property
+    def body_start(self) -> int:
+        return self.end - len(self.body)
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    text: str
+    paragraphs: tuple[Paragraph, ...]
+
+
+def _label_patterns() -> list[tuple[str, re.Pattern[str], bool]]:
+    return [(p["kind"], re.compile(p["regex"]), bool(p.get("nonempty"))) for p in table("labels")["patterns"]]
+
+
+_PATTERNS = _label_patterns()
+_PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$")
+_TERMINAL = re.compile(r"(?:[.;:!?]|\./\.|\.\))[\"”'’)]*$")
+# Lines that open a new paragraph whatever precedes them (header and closing blocks).
+_OPENERS = re.compile(
+    r"^(?:Số\s*:|Số\s+\d|V/v\b|Kính\s+gửi|Nơi\s+nhận|Căn\s+cứ\b|(?:TM|KT|TL|TUQ|Q)\.\s"
+    r"|[^\W\d][\w .]{0,40},\s*ngày\b.{0,30}\bnăm\b)",
+    re.IGNORECASE,
+)
+
+
+def find_label(text: str) -> Label | None:
+    for kind, pattern, nonempty in _PATTERNS:
+        m = pattern.match(text)
+        if m and (not nonempty or m.group(1)):
+            return Label(kind=kind, text=m.group(0), value=m.group(1))
+    return None
+
+
+def _is_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def _starts_lower(text: str) -> bool:
+    first = next((c for c in text if c.isalnum()), "")
+    return first.islower()
+
+
+def _continues(group: list[Line], line: Line, wrap_width: int) -> bool:
+    """Whether ``line`` continues the paragraph whose lines so far are ``group``."""
+    prev = group[-1].text
+    text = line.text
+    first = group[0].text
+    if first.startswith("Kính gửi") and len(prev) < 0.75 * wrap_width and not _starts_lower(text):
+        return False  # "Kính gửi: Bộ Xây dựng" then the body
+    heading_label = find_label(prev) if len(group) == 1 else None
+    if heading_label and heading_label.kind not in ("dash", "plus", "dot") and len(prev) < 0.6 * wrap_width \
+            and not _starts_lower(text):
+        # A labelled line that stops well short of the wrap width is a heading ("1. Mục đích").
+        return False
+    if line.kind == "table_row" or _OPENERS.match(text):
+        return False
+    label = find_label(text)
+    if label:
+        # "… theo quy định tại\nĐiều 17 Thông tư …" is a citation wrapped onto a new line, not
+        # a new article; other labels at a line start always open an item.
+        return label.kind == "article" and line.kind == "line" and not line.blank_before and not (
+            _TERMINAL.search(prev) or _is_upper(prev))
+    if _is_upper(prev) != _is_upper(text):
+        return False
+    if _TERMINAL.search(prev):
+        # A sentence ended; a new one on a new line is a new paragraph unless it is lower-case
+        # (the sentence went on after an abbreviation or a page break).
+        return _starts_lower(text) and not prev.endswith((":", "./."))
+    if line.blank_before or line.kind == "paragraph":
+        # An author's paragraph break, or a page break inside a sentence ("giải\n\nquyết").
+        return _starts_lower(text)
+    return True
+
+
+def _wrap_width(lines: tuple[Line, ...]) -> int:
+    """The usual length of a wrapped line: long lines are cut about there."""
+    lengths = sorted(len(line.text) for line in lines if line.kind == "line")
+    return lengths[int(len(lengths) * 0.8)] if lengths else 0
+
+
+def build_layout(doc: NormalisedDocument) -> Layout:
+    width = _wrap_width(doc.lines)
+    groups: list[list[Line]] = []
+    for i, line in enumerate(doc.lines):
+        if line.kind != "table_row" and _PAGE_NUMBER.match(line.text) and groups and i + 1 < len(doc.lines):
+            # A bare page number between two pieces of running text.
+            nxt = doc.lines[i + 1]
+            if not _TERMINAL.search(groups[-1][-1].text) or _starts_lower(nxt.text) or nxt.page != line.page:
+                continue
+        if groups and groups[-1][-1].kind != "table_row" and _continues(groups[-1], line, width):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+
+    paragraphs: list[Paragraph] = []
+    pieces: list[str] = []
+    offset = 0
+    for index, group in enumerate(groups):
+        starts = []
+        text = ""
+        for line in group:
+            if text:
+                text += " "
+            starts.append(offset + len(text))
+            text += line.text
+        first = group[0]
+        label = None if first.kind == "table_row" else find_label(text)
+        paragraphs.append(Paragraph(
+            index=index, text=text, start=offset, page=first.page, label=label,
+            kind=first.kind if first.kind == "table_row" else "paragraph",
+            cells=first.cells, line_starts=tuple(starts),
+        ))
+        pieces.append(text)
+        offset += len(text) + 1
+    return Layout(text="\n".join(pieces), paragraphs=tuple(paragraphs))

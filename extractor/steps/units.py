@@ -1,0 +1,204 @@
+"""Responsible and coordinating units.
+
+A unit name is a head noun from the lexicon ("Sở", "Phòng", "Ủy ban nhân dân", "Công an" …)
+followed by its proper name. Vietnamese capitalises only the first syllable of each word of
+a proper name ("Sở Nông nghiệp và Môi trường"), so where the name ends is decided with a
+word dictionary (underthesea's Viet74K): the name goes on while the next dictionary word
+starts with a capital letter, is an acronym, joins two capitalised words ("và", "-"), or is
+a locality ("tỉnh", "huyện Bắc Sơn", "các xã, thị trấn").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from ..normalise import fold
+from ..vocab import alternation, table
+
+
+@dataclass(frozen=True, slots=True)
+class UnitMention:
+    start: int
+    end: int
+    name: str
+    group: bool = False
+
+
+@cache
+def compound_words() -> frozenset[str]:
+    """Multi-syllable Vietnamese words, folded (lower case, one tone spelling)."""
+    path = resources.files("underthesea").joinpath("corpus/data/Viet74K.txt")
+    words = set()
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            w = line.strip()
+            if " " in w and len(w) < 40:
+                words.add(fold(w))
+    return frozenset(words)
+
+
+_TOKEN = re.compile(r"[^\s,;:.()\"“”/]+|[,;:.()\"“”/]")
+_ACRONYM = re.compile(r"^[A-ZĐ][A-ZĐ&]+$")
+
+
+@cache
+def _lexicon() -> dict:
+    units = table("units")
+    heads = alternation(units["head_nouns"])
+    groups = alternation(units["group_heads"])
+    stops = alternation(units["responsible_verbs"] + ["chưa", "đã", "đang", "được", "để", "theo", "trong việc"])
+    return {
+        "head": re.compile(rf"(?<![\w])(?:{heads})(?![\w])"),
+        "group": re.compile(rf"(?<![\w])(?:{groups})(?![\w])"),
+        "stop": re.compile(rf"\s+(?:{stops})(?![\w])", re.IGNORECASE),
+        "localities": {fold(w) for w in units["localities"]},
+        "head_at": re.compile(rf"^(?:{heads})(?![\w])"),
+    }
+
+
+def _is_capitalised(token: str) -> bool:
+    return token[:1].isupper() or token[:1].isdigit() and False
+
+
+def name_end(text: str, pos: int) -> int:
+    """End offset of the proper name that starts at ``pos`` (just after a head noun)."""
+    lex = _lexicon()
+    words = compound_words()
+    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, pos, min(len(text), pos + 200))]
+    localities = lex["localities"]
+
+    def word_span(i: int) -> int:
+        """Syllables in the longest dictionary word starting at token ``i`` (1 to 3)."""
+        for n in (3, 2):
+            if i + n <= len(tokens) and fold(" ".join(t[2] for t in tokens[i:i + n])) in words \
+                    and all(text[tokens[k][1]:tokens[k + 1][0]] == " " for k in range(i, i + n - 1)):
+                return n
+        return 1
+
+    def locality_span(i: int) -> int:
+        if i + 1 < len(tokens) and fold(f"{tokens[i][2]} {tokens[i + 1][2]}") in localities:
+            return 2
+        return 1 if i < len(tokens) and fold(tokens[i][2]) in localities else 0
+
+    def localities_from(i: int) -> int:
+        """Index past a run of localities joined by commas ("xã, phường, thị trấn")."""
+        n = locality_span(i)
+        j = i + n
+        while n and j + 1 < len(tokens) and tokens[j][2] == "," and locality_span(j + 1):
+            j += 1 + locality_span(j + 1)
+        return j
+
+    end = pos
+    i = 0
+    while i < len(tokens):
+        s, _, tok = tokens[i]
+        if text[end:s].strip():  # only white space may separate the words of a name
+            break
+        span = word_span(i)
+        folded = fold(tok)
+        if locality_span(i):
+            j = localities_from(i)
+            end = tokens[j - 1][1]
+            i = j
+            # A place name may follow: "huyện Bắc Sơn", "phường Yên Bái".
+            while i < len(tokens) and tokens[i][2][:1].isupper() and not lex["head_at"].match(text, tokens[i][0]):
+                end = tokens[i][1]
+                i += 1
+            break
+        if tok[:1].isupper() or _ACRONYM.match(tok):
+            end = tokens[i + span - 1][1]
+            i += span
+            continue
+        if folded in ("và", "-", "–", "&") and i + 1 < len(tokens) and tokens[i + 1][2][:1].isupper() \
+                and not lex["head_at"].match(text, tokens[i + 1][0]):
+            nxt = word_span(i + 1)
+            end = tokens[i + nxt][1]
+            i += 1 + nxt
+            continue
+        if folded == "các" and locality_span(i + 1):
+            j = localities_from(i + 1)  # "UBND các xã, thị trấn"
+            end = tokens[j - 1][1]
+            i = j
+            break
+        if folded == "số" and i + 1 < len(tokens) and tokens[i + 1][2].isdigit():
+            end = tokens[i + 1][1]  # "Ban QLDA số 1"
+            i += 2
+            continue
+        if span > 1 and locality_span(i + span) and end > pos:
+            end = tokens[i + span - 1][1]  # "Khu kinh tế" before "tỉnh"
+            i += span
+            continue
+        break
+    return end
+
+
+def group_end(text: str, pos: int, limit: int | None = None) -> int:
+    """End of a group named as a group ("các sở, ban, ngành, đoàn thể tỉnh"): up to a verb,
+    a clause mark, or "và" before another unit."""
+    lex = _lexicon()
+    limit = min(len(text), limit or pos + 250)
+    m_stop = lex["stop"].search(text, pos, limit)
+    end = m_stop.start() if m_stop else limit
+    m_punct = re.compile(r"[;:.()]|,\s+(?=(?:" + alternation(table("units")["head_nouns"]) + r")\b)").search(text, pos, end)
+    if m_punct:
+        end = m_punct.start()
+    m_and = re.compile(r"\s+và\s+(?=(?:" + alternation(table("units")["head_nouns"]) + r")\b)").search(text, pos, end)
+    if m_and:
+        end = m_and.start()
+    return len(text[:end].rstrip(" ,"))
+
+
+def mention_at(text: str, pos: int) -> UnitMention | None:
+    """The unit named at ``pos`` exactly, if any."""
+    lex = _lexicon()
+    m = lex["head"].match(text, pos)
+    if m:
+        end = name_end(text, m.end() + 1) if m.end() < len(text) and text[m.end()] == " " else m.end()
+        end = max(end, m.end())
+        if end == m.end() and m.group() in ("Văn phòng", "Phòng", "Sở", "Ban", "Cục", "Bộ", "Đoàn", "Hội", "Báo", "Trường",
+                                            "Đội", "Doanh nghiệp", "Công ty") and not text[end:end + 1] == ":":
+            return None  # a bare noun ("Công ty tiếp tục …") names nothing by itself
+        return UnitMention(pos, end, text[pos:end])
+    g = lex["group"].match(text, pos)
+    if g:
+        end = group_end(text, pos)
+        if end > pos:
+            return UnitMention(pos, end, text[pos:end], group=True)
+    return None
+
+
+def mentions(text: str) -> list[UnitMention]:
+    """Every unit named in ``text``, left to right, not overlapping."""
+    lex = _lexicon()
+    found: list[UnitMention] = []
+    pos = 0
+    starts = sorted({m.start() for m in lex["head"].finditer(text)} | {m.start() for m in lex["group"].finditer(text)})
+    for s in starts:
+        if s < pos:
+            continue
+        m = mention_at(text, s)
+        if m:
+            found.append(m)
+            pos = m.end
+    return found
+
+
+_ENUM = re.compile(r"(?P<head>các\s+(?:Phòng|Sở|Ban|phòng|sở)(?:,\s*ngành)?)\s*:\s*(?P<items>[^;().]+)")
+
+
+def expand_enumeration(text: str, pos: int = 0) -> list[str]:
+    """'các Phòng: Nội vụ, Tư pháp' -> ['Phòng Nội vụ', 'Phòng Tư pháp']."""
+    m = _ENUM.search(text, pos)
+    if not m:
+        return []
+    head = m.group("head").split()[1].rstrip(",").capitalize()
+    out = []
+    for item in m.group("items").split(","):
+        item = item.strip(" .;")
+        if not item or not item[:1].isupper():
+            continue
+        out.append(item if _lexicon()["head_at"].match(item) else f"{head} {item}")
+    return out

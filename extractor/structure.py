@@ -1,0 +1,232 @@
+"""Structure: the section tree of a notice, and which of its parts give directions.
+
+The tree follows labels (I., 1., 1.1., a), đ), -, +, Điều) by family: an item of a family
+already open is a sibling of that open item; a new family opens one level deeper.
+Unlabelled paragraphs hang under the item they follow: as a continuation of an item that is
+itself a sentence, as a child of a heading.
+
+Parts: the header (before the body), the body, and what follows "Nơi nhận" or the signature
+(cut off). Inside the body, sections are marked directive or not from their headings, the
+sentence that opens the directive part ("… kết luận như sau:") and the closing formula.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .normalise import fold
+from .paragraphs import Label, Layout, Paragraph
+from .vocab import table
+
+_SIGNATURE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.\s|^(?:CHỦ TỊCH|GIÁM ĐỐC|CHÁNH VĂN PHÒNG|PHÓ )[^a-zà-ỹ]*$")
+_DOC_TITLE_OR_SUBJECT = re.compile(r"^(?:V/v\b|Kính\s+gửi)", re.IGNORECASE)
+
+
+def _is_title(p: Paragraph) -> bool:
+    """The document-type line: "THÔNG BÁO", "KẾ HOẠCH", "GIẤY MỜI HỌP"."""
+    f = fold(p.text)
+    return any(f.startswith(fold(t)) for t in table("doc_types")["types"])
+
+
+def _has(phrases: list[str], folded: str) -> bool:
+    return any(p in folded for p in phrases)
+
+
+@dataclass(slots=True)
+class Section:
+    """A node of the section tree. The root has no paragraph."""
+
+    paragraph: Paragraph | None
+    children: list[Section] = field(default_factory=list)
+    continuation: list[Paragraph] = field(default_factory=list)
+    directive: bool = False
+    parent: Section | None = field(default=None, repr=False)
+
+    @property
+    def label(self) -> Label | None:
+        return self.paragraph.label if self.paragraph else None
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return ([self.paragraph] if self.paragraph else []) + self.continuation
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def ancestors(self) -> list[Section]:
+        out, node = [], self.parent
+        while node is not None and node.paragraph is not None:
+            out.append(node)
+            node = node.parent
+        return out[::-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Structure:
+    layout: Layout
+    header: tuple[Paragraph, ...]
+    body: tuple[Paragraph, ...]
+    closing: tuple[Paragraph, ...]
+    root: Section
+    has_opener: bool
+
+
+def looks_like_heading(p: Paragraph) -> bool:
+    """A title, not a sentence: short, no final full stop, or all capitals."""
+    body = p.body.rstrip()
+    if not body:
+        return True
+    letters = [c for c in body if c.isalpha()]
+    if letters and all(c.isupper() for c in letters):
+        return True
+    return len(body.split()) <= 16 and not body.endswith((".", ";")) and ": " not in body
+
+
+def _family(label: Label) -> tuple[str, int]:
+    return (label.kind, label.depth if label.kind == "num" else 0)
+
+
+def _is_note(p: Paragraph) -> bool:
+    """A paragraph wholly in parentheses: "(Gửi kèm … Phụ lục …)", an aside, not content."""
+    text = p.text.rstrip(" .")
+    return p.label is None and text.startswith("(") and text.endswith(")")
+
+
+def build_tree(paragraphs: tuple[Paragraph, ...]) -> Section:
+    root = Section(paragraph=None)
+    stack: list[Section] = [root]
+    for p in paragraphs:
+        if _is_note(p):
+            continue
+        if p.label is None or p.kind == "table_row":
+            top = stack[-1]
+            if top is not root and not top.children and not looks_like_heading(top.paragraph):
+                top.continuation.append(p)
+            else:
+                node = Section(paragraph=p, parent=top)
+                top.children.append(node)
+            continue
+        family = _family(p.label)
+        # Close items down to the open item of the same family, or to a shallower number.
+        for depth in range(len(stack) - 1, 0, -1):
+            open_label = stack[depth].label
+            assert open_label is not None
+            if _family(open_label) == family or (
+                family[0] == "num" and open_label.kind == "num" and open_label.depth > family[1]
+            ):
+                del stack[depth:]
+                break
+        parent = stack[-1]
+        node = Section(paragraph=p, parent=parent)
+        parent.children.append(node)
+        stack.append(node)
+    return root
+
+
+def split_parts(layout: Layout) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], tuple[Paragraph, ...]]:
+    """Header, body, closing (from "Nơi nhận", the signature or an appendix on)."""
+    words = table("sections")
+    paras = layout.paragraphs
+    # The header is the run of header lines at the top: issuer, national motto, "Số:", the
+    # place-date line, the document title and its subject line, "V/v …", "Kính gửi" and its
+    # list. The body starts at the first line that is none of these.
+    start = 0
+    i = 0
+    while i < min(len(paras), 40):
+        p = paras[i]
+        f = fold(p.text)
+        short = len(f) < 120
+        if f.startswith("kính gửi"):
+            i += 1
+            while i < len(paras) and paras[i].label and paras[i].label.kind in ("dash", "plus", "dot"):
+                i += 1
+        elif p.label is None and p.text.isupper() and len(p.text) < 80:
+            i += 1
+            nxt = paras[i] if i < len(paras) else None
+            if nxt is not None and _is_title(p) and not nxt.label and len(nxt.text) < 300 and not nxt.text.isupper() \
+                    and not re.match(r"^(Căn cứ|Thực hiện|Ngày|Kính gửi)\b", nxt.text):
+                i += 1  # the line under the title is its subject (trích yếu)
+        elif _DOC_TITLE_OR_SUBJECT.match(p.text) or not any(c.isalpha() for c in p.text) or short and (
+                re.search(r",\s*ngày\b.{0,30}năm\b", f) or "tự do" in f or f.startswith("số")):
+            i += 1
+        else:
+            break
+        start = i
+    end = len(paras)
+    for i in range(start, len(paras)):
+        f = fold(paras[i].text)
+        if any(f.startswith(w) for w in words["body_end"]) or _SIGNATURE.match(paras[i].text) or (
+                _is_closing(paras[i]) and i > start + 1):
+            end = i
+            break
+    return paras[:start], paras[start:end], paras[end:]
+
+
+def _is_closing(p: Paragraph) -> bool:
+    f = fold(p.text)
+    return p.label is None and (f.startswith("trên đây") or (
+        _has(table("sections")["closing_formulas"], f) and (f.rstrip().endswith("./.") or len(f) < 400)
+        and not re.match(r"^(giao|đề nghị|yêu cầu)\b", f)))
+
+
+def _is_opener(p: Paragraph) -> bool:
+    f = fold(p.text).rstrip()
+    return p.label is None and f.endswith(":") and _has(table("sections")["directive_openers"], f[-200:])
+
+
+def heading_role(p: Paragraph) -> str | None:
+    """'directive' or 'background' from a heading's words; None when they do not say."""
+    words = table("sections")
+    title = fold(p.body)[:80]
+    title = re.split(r"[:.]", title, maxsplit=1)[0]
+    if _has(words["directive_headings"], title):
+        return "directive"
+    if _has(words["background_headings"], title):
+        return "background"
+    return None
+
+
+def mark_directive(root: Section) -> bool:
+    """Mark directive sections in place; returns whether an opening sentence was found.
+
+    A section is directive when its heading says so ("NHIỆM VỤ", "TỔ CHỨC THỰC HIỆN"), or
+    when it follows an opening sentence ("… kết luận như sau:") and its heading does not name
+    a background part ("ĐÁNH GIÁ", "MỤC ĐÍCH"). An opening sentence inside a background
+    section turns on what follows it there ("2. Kiến nghị … yêu cầu đơn vị thực hiện … sau:").
+    """
+    opener_seen = False
+    headed = any(n.label and n.label.kind in ("roman", "part", "article") for n in root.children)
+
+    def visit(children: list[Section], on: bool, top: bool) -> None:
+        nonlocal opener_seen
+        for node in children:
+            p = node.paragraph
+            assert p is not None
+            if not node.children and _is_opener(p):
+                opener_seen = True
+                on = True
+                continue
+            role = heading_role(p) if (node.children or looks_like_heading(p)) else None
+            if role == "background":
+                node_on = False
+            elif role == "directive":
+                node_on = True
+            elif top and node.label is not None and not (headed and node.label.kind in ("roman", "part", "article")):
+                node_on = True  # a numbered item of a letter or plan body
+            else:
+                node_on = on
+            node.directive = node_on
+            visit(node.children, node_on, False)
+
+    visit(root.children, False, True)
+    return opener_seen
+
+
+def build_structure(layout: Layout) -> Structure:
+    header, body, closing = split_parts(layout)
+    root = build_tree(body)
+    opener = mark_directive(root)
+    return Structure(layout=layout, header=header, body=body, closing=closing, root=root, has_opener=opener)
