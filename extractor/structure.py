@@ -30,7 +30,7 @@ def _is_title(p: Paragraph) -> bool:
 
 
 def _has(phrases: list[str], folded: str) -> bool:
-    return any(p in folded for p in phrases)
+    return any(fold(p) in folded for p in phrases)
 
 
 @dataclass(slots=True)
@@ -40,6 +40,8 @@ class Section:
     paragraph: Paragraph | None
     children: list[Section] = field(default_factory=list)
     continuation: list[Paragraph] = field(default_factory=list)
+    # "Đơn vị chủ trì: …", "Thời gian hoàn thành: …": lines that describe this item's work.
+    attributes: list[Paragraph] = field(default_factory=list)
     directive: bool = False
     parent: Section | None = field(default=None, repr=False)
 
@@ -89,6 +91,13 @@ def _family(label: Label) -> tuple[str, int]:
     return (label.kind, label.depth if label.kind == "num" else 0)
 
 
+def is_attribute(p: Paragraph) -> bool:
+    """'Đơn vị chủ trì: …', 'Thời gian: …' — a line that describes an activity (GUIDELINES rule 6)."""
+    head = fold(p.body).split(":", 1)
+    return len(head) == 2 and len(head[0]) < 40 and any(
+        head[0].strip() == fold(a) or head[0].strip().startswith(fold(a) + " ") for a in table("sections")["attribute_prefixes"])
+
+
 def _is_note(p: Paragraph) -> bool:
     """A paragraph wholly in parentheses: "(Gửi kèm … Phụ lục …)", an aside, not content."""
     text = p.text.rstrip(" .")
@@ -100,6 +109,11 @@ def build_tree(paragraphs: tuple[Paragraph, ...]) -> Section:
     stack: list[Section] = [root]
     for p in paragraphs:
         if _is_note(p):
+            continue
+        if is_attribute(p) and p.label is None and len(stack) > 1:
+            # An attribute line after a list describes the item that holds the list.
+            holder = stack[-1] if stack[-1].children or len(stack) == 2 else stack[-2]
+            holder.attributes.append(p)
             continue
         if p.label is None or p.kind == "table_row":
             top = stack[-1]
@@ -114,11 +128,11 @@ def build_tree(paragraphs: tuple[Paragraph, ...]) -> Section:
         for depth in range(len(stack) - 1, 0, -1):
             open_label = stack[depth].label
             assert open_label is not None
-            if _family(open_label) == family or (
-                family[0] == "num" and open_label.kind == "num" and open_label.depth > family[1]
-            ):
+            if _family(open_label) == family:
                 del stack[depth:]
                 break
+            if family[0] == "num" and open_label.kind == "num" and open_label.depth > family[1]:
+                del stack[depth:]  # "2." closes "1.5." and goes on to close "1."
         parent = stack[-1]
         node = Section(paragraph=p, parent=parent)
         parent.children.append(node)

@@ -19,7 +19,13 @@ def table(name: str) -> Any:
         return json.load(fh)
 
 
-def alternation(words: list[str]) -> str:
-    """A regex alternation of literal phrases, longest first, spaces matching any white space."""
-    parts = sorted({w for w in words}, key=len, reverse=True)
+def alternation(words: list[str], folded: bool = False) -> str:
+    """A regex alternation of literal phrases, longest first, spaces matching any white space.
+
+    With ``folded``, phrases are folded first, to be matched against folded text."""
+    if folded:
+        from .normalise import fold
+
+        words = [fold(w) for w in words]
+    parts = sorted(set(words), key=len, reverse=True)
     return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in parts)

@@ -1,0 +1,7 @@
+"""notice-extractor: Vietnamese administrative notices to validated JSON task records."""
+
+__version__ = "0.1.0"
+
+from .pipeline import extract_document, extract_file  # noqa: E402
+
+__all__ = ["__version__", "extract_document", "extract_file"]

@@ -1,0 +1,72 @@
+"""Assemble: turn drafts and found values into the output contract, with stable ids."""
+
+from __future__ import annotations
+
+import hashlib
+
+from . import __version__
+from .models import (
+    Criterion, Deadline, Figure, Meeting, Notice, NoticeRecord, RecordWarning, Reference, Signer, Source, Span, Task,
+)
+from .parsers.base import ParsedDocument
+from .paragraphs import Layout
+from .steps.extract import TaskFields
+from .steps.metadata import NoticeMeta
+
+
+def _page_at(layout: Layout, offset: int) -> int | None:
+    page = None
+    for p in layout.paragraphs:
+        if p.start > offset:
+            break
+        page = p.page
+    return page
+
+
+def notice_id(sha256: str) -> str:
+    return f"notice-{sha256[:16]}"
+
+
+def task_id(nid: str, section: str, ordinal: int) -> str:
+    digest = hashlib.sha256(f"{nid}|{section}|{ordinal}".encode()).hexdigest()[:12]
+    return f"{nid}-t{ordinal:03d}-{digest}"
+
+
+def assemble(doc: ParsedDocument, layout: Layout, meta: NoticeMeta, tasks: list[TaskFields],
+             references: list, warnings: list[tuple[str, str]]) -> NoticeRecord:
+    nid = notice_id(doc.sha256)
+
+    def span(start: int, end: int) -> Span:
+        return Span(start=start, end=end, page=_page_at(layout, start))
+
+    def ref(r, base: int) -> Reference:
+        return Reference(text=r.text, doc_type=r.doc_type, number=r.number, symbol=r.symbol, date=r.date,
+                         span=span(base + r.start, base + r.end))
+
+    out_tasks = []
+    for i, t in enumerate(tasks, start=1):
+        d = t.draft
+        out_tasks.append(Task(
+            id=task_id(nid, d.section, i), section=d.section, headings=list(d.headings),
+            text=layout.text[d.start:d.end],
+            responsible_units=list(d.responsible), coordinating_units=list(d.coordinating),
+            criteria=[Criterion(code=c.code, text=c.text, span=span(b + c.start, b + c.end)) for c, b in t.criteria],
+            deadlines=[Deadline(date=x.date, text=x.text, kind=x.kind, span=span(b + x.start, b + x.end)) for x, b in t.deadlines],
+            figures=[Figure(value=f.value, unit=f.unit, text=f.text, span=span(b + f.start, b + f.end)) for f, b in t.figures],
+            references=[ref(r, b) for r, b in t.references],
+            span=span(d.start, d.end),
+        ))
+    notice = Notice(
+        id=nid,
+        source=Source(path=doc.path, format=doc.format, sha256=doc.sha256, pages=doc.pages),
+        doc_type=meta.doc_type, number=meta.number, symbol=meta.symbol, issuer=meta.issuer,
+        parent_body=meta.parent_body, place=meta.place, issued_date=meta.issued_date, subject=meta.subject,
+        signer=Signer(name=meta.signer_name, title=meta.signer_title, authority=meta.signer_authority),
+        recipients=meta.recipients,
+        meeting=Meeting(date=meta.meeting_date, chair=meta.meeting_chair) if meta.meeting_chair else None,
+        references=[ref(r, 0) for r in references],
+    )
+    return NoticeRecord(
+        extractor_version=__version__, notice=notice, tasks=out_tasks,
+        warnings=[RecordWarning(code=c, message=m) for c, m in warnings], text=layout.text,
+    )

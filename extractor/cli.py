@@ -1,0 +1,135 @@
+"""Command line: extract, schema, validate. Runners only call the pipeline."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import ExtractionError
+from .parsers import SUPPORTED_SUFFIXES
+from .pipeline import extract_file
+from .validate import json_schema, validate_document, validated_json
+from .write import write_atomic
+
+
+def _inputs(paths: Sequence[str]) -> Iterator[tuple[Path, Path]]:
+    """(file, output name relative to --out): folders are walked recursively, in sorted order,
+    and their layout is mirrored; a file given directly lands at the top of --out."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for f in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES):
+                if any(part.startswith(".") for part in f.relative_to(path).parts):
+                    continue
+                yield f, f.relative_to(path).with_suffix(".json")
+        else:
+            yield path, Path(path.name).with_suffix(".json")
+
+
+def _out_name(rel: Path, source: Path, used: set[Path]) -> Path:
+    """Keep output names unique: 'x.txt' and 'x.docx' side by side give 'x.json', 'x.docx.json'."""
+    if rel in used:
+        rel = rel.with_name(f"{source.stem}{source.suffix.lower()}.json")
+    used.add(rel)
+    return rel
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    out_dir = Path(args.out)
+    failures = 0
+    used: set[Path] = set()
+    items = list(_inputs(args.paths))
+    if not items:
+        print("notice-extractor: no input files found", file=sys.stderr)
+        return 1
+    show_progress = sys.stderr.isatty() and len(items) > 1 and not args.quiet
+    for n, (source, rel) in enumerate(items, start=1):
+        started = time.perf_counter()
+        try:
+            record = extract_file(source)
+            text = validated_json(record)
+            target = out_dir / _out_name(rel, source, used)
+            write_atomic(target, text)
+        except ExtractionError as exc:
+            failures += 1
+            print(f"error: {exc.with_path(str(source))} [{exc.stage}]", file=sys.stderr)
+            continue
+        except OSError as exc:
+            failures += 1
+            print(f"error: {source}: cannot write output ({exc.strerror or exc})", file=sys.stderr)
+            continue
+        except Exception as exc:  # a bug: say which file, keep going with the others
+            failures += 1
+            print(f"error: {source}: internal error ({type(exc).__name__}: {exc}); please report it", file=sys.stderr)
+            continue
+        ms = (time.perf_counter() - started) * 1000
+        if show_progress:
+            print(f"[{n}/{len(items)}] {source} -> {target} ({len(record.tasks)} tasks, {ms:.0f} ms)", file=sys.stderr)
+        elif not args.quiet:
+            print(f"{target}\t{len(record.tasks)} tasks")
+        for w in record.warnings:
+            if not args.quiet:
+                print(f"warning: {source}: {w.message}", file=sys.stderr)
+    if failures:
+        print(f"{failures} of {len(items)} file(s) failed", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    sys.stdout.write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    bad = 0
+    for raw in args.files:
+        path = Path(raw)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            print(f"{path}: not readable JSON ({exc})", file=sys.stderr)
+            bad += 1
+            continue
+        problems = validate_document(data)
+        if problems:
+            bad += 1
+            for p in problems[:20]:
+                print(f"{path}: {p}", file=sys.stderr)
+        else:
+            print(f"{path}: valid")
+    return 1 if bad else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="notice-extractor", description=__doc__)
+    ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True)
+    ex = sub.add_parser("extract", help="extract task records from notice files or folders")
+    ex.add_argument("paths", nargs="+", help="files (.txt, .md, .docx, .pdf) or folders (searched recursively)")
+    ex.add_argument("--out", "-o", default="outputs", help="output folder (default: outputs)")
+    ex.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+    ex.set_defaults(func=cmd_extract)
+    sc = sub.add_parser("schema", help="print the JSON Schema of the output")
+    sc.set_defaults(func=cmd_schema)
+    va = sub.add_parser("validate", help="validate JSON outputs against the schema")
+    va.add_argument("files", nargs="+")
+    va.set_defaults(func=cmd_validate)
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

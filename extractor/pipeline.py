@@ -1,0 +1,43 @@
+"""The pipeline: parse → normalise → structure → extract → assemble → validate.
+
+Runners (CLI, watch, batch) call :func:`extract_file` or :func:`extract_document`; they
+hold no extraction logic.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .assemble import assemble
+from .errors import ExtractionError
+from .models import NoticeRecord
+from .normalise import normalise
+from .paragraphs import build_layout
+from .parsers import ParsedDocument, parse_file
+from .steps.extract import Context, run_steps
+from .steps.fields import find_references
+from .steps.metadata import read_metadata
+from .steps.tasks import addressee_units, draft_tasks
+from .structure import build_structure
+
+
+def extract_document(doc: ParsedDocument) -> NoticeRecord:
+    layout = build_layout(normalise(doc))
+    if not layout.text.strip():
+        raise ExtractionError("no text found in the document", path=doc.path, stage="parse")
+    structure = build_structure(layout)
+    addressees = addressee_units(structure.header)
+    meta = read_metadata(structure, addressees)
+    drafts = draft_tasks(structure, addressees)
+    tasks = run_steps(drafts, Context(layout=layout, issued=meta.issued_date, year=meta.issued_year))
+    warnings: list[tuple[str, str]] = [("parser", w) for w in doc.warnings]
+    if not tasks:
+        warnings.append(("no_tasks", "no directive part found: the document assigns no tasks"))
+    if meta.symbol is None and meta.doc_type is None:
+        warnings.append(("no_metadata", "no number, symbol or document type found: is this an administrative notice?"))
+    return assemble(doc, layout, meta, tasks, find_references("\n".join(p.text for p in structure.body)), warnings)
+
+
+def extract_file(path: str | Path) -> NoticeRecord:
+    """Read one notice file and return its validated record; raises ExtractionError."""
+    return extract_document(parse_file(Path(path)))

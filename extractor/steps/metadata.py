@@ -1,0 +1,160 @@
+"""Notice metadata (Nghị định 30/2020/NĐ-CP): number and symbol, place and date, type and
+subject, issuer, signer, recipients, and for meeting conclusions the meeting date and chair."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from ..normalise import fold
+from ..paragraphs import Paragraph
+from ..structure import Structure
+from ..vnnum import safe_date
+from ..vocab import table
+
+_NUMBER = re.compile(r"^Số\s*:?\s*(?P<num>\d+[a-zA-Z]?)?\s*/\s*(?P<sym>[^\s|]+)")
+_PLACE_DATE = re.compile(
+    r"(?P<place>[^\W\d_][^,|\n]{1,40}?)\s*,\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})",
+    re.IGNORECASE)
+_AUTHORITY = re.compile(r"^(?P<auth>(?:TM|KT|TL|TUQ|Q)\.\s*[^\n]*?)(?=\s+(?:KT|TL|TUQ|Q)\.\s|$)")
+_PERSON = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,4}$")
+_MEETING_DATE = re.compile(r"^(?:Ngày|Sáng ngày|Chiều ngày|Vào ngày)\s+(?:(\d{1,2})/(\d{1,2})/(\d{4})|(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4}))")
+_CHAIR = re.compile(r"[Kk]ết luận của (?:đồng chí|đ/c|ông|bà)\s+(?P<name>[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){1,4})")
+
+
+@dataclass
+class NoticeMeta:
+    doc_type: str | None = None
+    number: str | None = None
+    symbol: str | None = None
+    issuer: str | None = None
+    parent_body: str | None = None
+    place: str | None = None
+    issued_date: dt.date | None = None
+    issued_year: int | None = None
+    subject: str | None = None
+    signer_name: str | None = None
+    signer_title: str | None = None
+    signer_authority: str | None = None
+    recipients: list[str] = field(default_factory=list)
+    meeting_date: dt.date | None = None
+    meeting_chair: str | None = None
+
+
+def _lines(p: Paragraph, text: str) -> list[str]:
+    bounds = [*p.line_starts[1:], p.end + 1]
+    return [text[s:e - 1].strip() if i + 1 < len(bounds) else text[s:p.end].strip()
+            for i, (s, e) in enumerate(zip(p.line_starts, bounds, strict=False))] if p.line_starts else [p.text]
+
+
+def _sentence_case(name: str) -> str:
+    return name[:1].upper() + name[1:].lower()
+
+
+def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
+    meta = NoticeMeta()
+    text = structure.layout.text
+    header = structure.header
+    types = table("doc_types")
+    head_lines = [line for p in header for line in _lines(p, text)]
+    for line in head_lines:
+        m = _NUMBER.match(line)
+        if m and meta.symbol is None:
+            meta.number = m.group("num")
+            meta.symbol = m.group("sym").split("/")[-1].strip(" .")
+        m = _PLACE_DATE.search(line)
+        if m and meta.issued_year is None:
+            meta.place = re.sub(r"^.*(?:Hạnh phúc|Hạnh Phúc)\s*", "", m.group("place")).strip(" -|")
+            meta.issued_year = int(m.group("y"))
+            if m.group("d") and m.group("m"):
+                meta.issued_date = safe_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    for i, p in enumerate(header):
+        f = fold(p.text)
+        if p.text.isupper() and meta.doc_type is None:
+            for t in sorted(types["types"], key=len, reverse=True):
+                if f.startswith(fold(t)) and len(f) < len(t) + 12:
+                    meta.doc_type = t
+                    nxt = header[i + 1] if i + 1 < len(header) else None
+                    if nxt is not None and not nxt.text.isupper() and not fold(nxt.text).startswith("kính gửi"):
+                        meta.subject = nxt.text
+                    break
+        if p.text.startswith("V/v") and meta.subject is None:
+            meta.subject = p.text[3:].strip(" :")
+    if meta.doc_type is None and meta.symbol:
+        prefix = meta.symbol.split("-")[0]
+        meta.doc_type = types["symbol_prefixes"].get(prefix) or ("Công văn" if meta.subject or addressees else None)
+    if meta.doc_type is None and meta.subject:
+        meta.doc_type = "Công văn"
+    # Issuer: the capitalised lines before the national motto.
+    issuer_lines = []
+    for line in head_lines:
+        if fold(line).startswith("cộng h") or _NUMBER.match(line):
+            break
+        if line.isupper():
+            issuer_lines.append(line.strip(" |"))
+    if issuer_lines:
+        meta.issuer = issuer_lines[-1]
+        meta.parent_body = issuer_lines[-2] if len(issuer_lines) > 1 else None
+    _read_signature(meta, structure)
+    meta.recipients = list(addressees)
+    for p in structure.closing:
+        pass
+    _read_meeting(meta, structure)
+    return meta
+
+
+def _read_signature(meta: NoticeMeta, structure: Structure) -> None:
+    text = structure.layout.text
+    closing = structure.closing
+    lines = [(line, p) for p in closing for line in _lines(p, text)]
+    auth_index = None
+    for i, (line, _) in enumerate(lines):
+        if re.match(r"^(?:TM|KT|TL|TUQ|Q)\.\s", line):
+            auth_index = i
+            break
+        if fold(line).startswith(("phụ lục", "biểu")) and i > 0:
+            break
+    start = auth_index if auth_index is not None else 0
+    titles: list[str] = []
+    authority: list[str] = []
+    for line, _ in lines[start:]:
+        if re.match(r"^(?:TM|KT|TL|TUQ|Q)\.\s", line):
+            parts = re.split(r"\s+(?=(?:KT|TL|TUQ|Q)\.\s)", line)
+            authority.extend(parts)
+            continue
+        if line.isupper() and len(line) < 60:
+            if authority or auth_index is None:
+                titles.append(line)
+            continue
+        if _PERSON.match(line.strip()) and not line.isupper():
+            meta.signer_name = line.strip()
+            break
+        if fold(line).startswith(("phụ lục", "biểu", "nơi nhận")) and auth_index is not None:
+            break
+    if authority:
+        # "TL. CHỦ TỊCH CHÁNH VĂN PHÒNG" on one line: the authority is "TL. CHỦ TỊCH", the rest the title.
+        last = authority[-1]
+        known = re.match(r"^((?:TM|KT|TL|TUQ|Q)\.\s+(?:ỦY BAN NHÂN DÂN|UBND|CHỦ TỊCH|GIÁM ĐỐC|BỘ TRƯỞNG|CHÁNH VĂN PHÒNG|"
+                         r"TRƯỞNG BAN|TRƯỞNG PHÒNG|[^\s]+))\s*(.*)$", last)
+        meta.signer_authority = " ".join(authority[:-1] + [known.group(1) if known else last])
+        rest = known.group(2).strip() if known else ""
+        if rest:
+            titles.insert(0, rest)
+    if titles:
+        meta.signer_title = " ".join(titles)
+
+
+def _read_meeting(meta: NoticeMeta, structure: Structure) -> None:
+    subject = meta.subject or ""
+    m = _CHAIR.search(subject) or next((_CHAIR.search(p.text) for p in structure.body[:3] if _CHAIR.search(p.text)), None)
+    if not m:
+        return
+    meta.meeting_chair = m.group("name")
+    for p in structure.body[:3]:
+        d = _MEETING_DATE.match(p.text)
+        if d:
+            g = d.groups()
+            day, month, year = (g[0], g[1], g[2]) if g[0] else (g[3], g[4], g[5])
+            meta.meeting_date = safe_date(int(year), int(month), int(day))
+            break

@@ -1,0 +1,235 @@
+"""Which parts of the section tree are tasks, and who must act on each.
+
+GUIDELINES: each smallest labelled item of the directive part is a task; an unlabelled
+paragraph under a heading is a task of its own; a heading that only names a unit is not a
+task but gives its unit to the tasks under it; attribute lines describe their parent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..normalise import fold
+from ..paragraphs import Paragraph
+from ..structure import Section, Structure, is_attribute, looks_like_heading
+from ..vocab import alternation, table
+from .units import UnitMention, expand_enumeration, mention_at, mentions
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDraft:
+    """A task before its fields are read: where it is and what it inherits."""
+
+    start: int
+    end: int
+    page: int | None
+    section: str
+    headings: tuple[str, ...]
+    responsible: tuple[str, ...]
+    coordinating: tuple[str, ...]
+    attribute_text: str = ""  # text of inherited attribute lines (deadlines stated there)
+    attribute_start: int = 0
+
+
+_GENERIC = {fold(w) for w in ("các cơ quan", "các đơn vị", "cơ quan", "đơn vị", "các cơ quan, đơn vị",
+                               "quý cơ quan", "quý đơn vị", "các cơ quan, đơn vị, địa phương", "Công ty", "các đơn vị nêu trên")}
+_SUBJECT_FILLER = re.compile(r"^(?:đối với [^:]{0,120}:\s*|về [^:]{0,80}:\s*)", re.IGNORECASE)
+
+
+def _cue_regex(key: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w)(?:{alternation(table('units')[key], folded=True)})(?:\s+cho)?\s+")
+
+
+_ASSIGN = _cue_regex("assigner_cues")
+_COORD = _cue_regex("coordination_cues")
+
+
+def _chain(text: str, first: UnitMention) -> list[UnitMention]:
+    """A unit and those listed after it: "Sở A, Sở B và UBND các xã"."""
+    out = [first]
+    pos = first.end
+    while True:
+        m = re.match(r"\s*(?:,|;|và|/|, và)\s*", text[pos:])
+        if not m:
+            break
+        nxt = mention_at(text, pos + m.end())
+        if not nxt:
+            break
+        out.append(nxt)
+        pos = nxt.end
+    return out
+
+
+def _names(text: str, chain: list[UnitMention]) -> list[str]:
+    after = text[chain[-1].end:chain[-1].end + 12]
+    if re.match(r"\s*\(?\s*gồm", after):
+        enum = expand_enumeration(text, chain[-1].end)
+        if enum:
+            return enum
+    out = []
+    for m in chain:
+        enum = expand_enumeration(m.name + ": ") if m.name.endswith(":") else []
+        out.extend(enum or [m.name.strip(" ,;:")])
+    return out
+
+
+def responsible_in_text(body: str) -> list[str]:
+    """Units the text itself names as acting: after "giao", "đề nghị", "yêu cầu", or as the
+    subject that opens it ("Sở Công Thương chủ trì …", "Viễn thông Lào Cai: …")."""
+    folded = fold(body)
+    for cue in _ASSIGN.finditer(folded):
+        m = mention_at(body, cue.end())
+        if m:
+            return _names(body, _chain(body, m))
+    lead = _SUBJECT_FILLER.match(body)
+    start = lead.end() if lead else 0
+    m = mention_at(body, start)
+    if m and (start == 0 or True):
+        return _names(body, _chain(body, m))
+    return []
+
+
+def coordinating_in_text(body: str) -> list[str]:
+    folded = fold(body)
+    out: list[str] = []
+    for cue in _COORD.finditer(folded):
+        m = mention_at(body, cue.end())
+        if m:
+            out.extend(x for x in _names(body, _chain(body, m)) if x not in out)
+    return out
+
+
+def heading_units(p: Paragraph) -> list[str]:
+    """Units a heading names ("1.2. Phòng Tài chính - Kế hoạch", "2. Đối với các Phòng …")."""
+    body = p.body.rstrip(" :.")
+    folded = fold(body)
+    for prefix in sorted(table("units")["heading_prefixes"], key=len, reverse=True):
+        if folded.startswith(fold(prefix) + " "):
+            body = body[len(prefix) + 1:].lstrip()
+            break
+    whole = mention_at(body, 0)
+    if not whole:
+        return []
+    if whole.end >= len(body.rstrip(" .:")):
+        return [body]
+    # Split where another unit begins after ",", "và", "/" or ";" — not inside a group.
+    heads = alternation(table("units")["head_nouns"])
+    pieces = re.split(rf"\s*(?:/|;|,\s*(?=(?:{heads})\b|các\s)|\s+và\s+(?=(?:{heads})\b))\s*", body)
+    return [x.strip(" ,;") for x in pieces if x.strip(" ,;")]
+
+
+def attribute_units(section: Section) -> tuple[list[str], list[str]]:
+    responsible: list[str] = []
+    coordinating: list[str] = []
+    for p in section.attributes:
+        for part in re.split(r";\s*", p.body):
+            key, _, value = part.partition(":")
+            k = fold(key).strip()
+            if not value.strip():
+                continue
+            if "phối hợp" in k:
+                coordinating.extend(m.name for m in mentions(value))
+            elif any(w in k for w in ("chủ trì", "thực hiện", "người thực hiện", "đơn vị")):
+                found = [m.name for m in mentions(value)] or [value.strip(" .")]
+                responsible.extend(found)
+    return responsible, coordinating
+
+
+def _is_task_node(node: Section) -> bool:
+    p = node.paragraph
+    if p is None or not node.directive or p.kind == "table_row":
+        return False
+    if is_attribute(p):
+        return False
+    if node.children and any(c.directive for c in node.children):
+        # A heading over items; a sentence with sub-items ending in ":" introduces them.
+        return False
+    body = p.body
+    if looks_like_heading(p) and not node.continuation:
+        # A short line that names a unit or a topic, not an action.
+        words = len(body.split())
+        return words > 8 and not p.text.isupper() and not mention_at(body, 0)
+    return True
+
+
+def _section_path(node: Section) -> str:
+    labels = []
+    for a in [*node.ancestors(), node]:
+        labels.append(a.label.text.strip() if a.label else f"¶{a.paragraph.index}")
+    return "/".join(labels)
+
+
+def draft_tasks(structure: Structure, addressees: list[str]) -> list[TaskDraft]:
+    drafts: list[TaskDraft] = []
+    for node in structure.root.walk():
+        if not _is_task_node(node):
+            continue
+        p = node.paragraph
+        assert p is not None
+        last = node.continuation[-1] if node.continuation else p
+        body = structure.layout.text[p.body_start:last.end]
+        responsible = responsible_in_text(body)
+        if responsible and all(fold(r) in _GENERIC for r in responsible):
+            responsible = []
+        attr_text, attr_start = "", 0
+        coordinating = coordinating_in_text(body)
+        if not responsible:
+            own_r, own_c = attribute_units(node)
+            responsible = own_r
+            coordinating = coordinating or own_c
+        for anc in reversed(node.ancestors()):
+            if not attr_text and anc.attributes:
+                attr_text = "\n".join(a.text for a in anc.attributes)
+                attr_start = anc.attributes[0].start
+            if responsible:
+                continue
+            units = heading_units(anc.paragraph) if anc.children else []
+            if not units:
+                units, coord = attribute_units(anc)
+                coordinating = coordinating or coord
+            responsible = units
+        if (not responsible or any(fold(r) in _GENERIC for r in responsible)) and addressees:
+            responsible = list(addressees)
+        responsible = [r for r in dict.fromkeys(responsible) if r not in coordinating or r in responsible[:1]]
+        drafts.append(TaskDraft(
+            start=p.start, end=last.end, page=p.page, section=_section_path(node),
+            headings=tuple(a.paragraph.text for a in node.ancestors()),
+            responsible=tuple(responsible), coordinating=tuple(c for c in coordinating if c not in responsible),
+            attribute_text=attr_text, attribute_start=attr_start,
+        ))
+    return drafts
+
+
+@dataclass
+class Addressees:
+    units: list[str] = field(default_factory=list)
+
+
+def addressee_units(header: tuple[Paragraph, ...]) -> list[str]:
+    """Units after "Kính gửi:", enumerations expanded ("Các Sở: Công Thương, Tài chính")."""
+    out: list[str] = []
+    collecting = False
+    for p in header:
+        f = fold(p.text)
+        if f.startswith("kính gửi"):
+            collecting = True
+            rest = p.text.split(":", 1)[1].strip() if ":" in p.text else ""
+            if rest:
+                out.extend(_addressee_item(rest))
+            continue
+        if collecting and p.label and p.label.kind in ("dash", "plus", "dot"):
+            out.extend(_addressee_item(p.body))
+        elif collecting:
+            break
+    return [u for u in dict.fromkeys(out) if u]
+
+
+def _addressee_item(text: str) -> list[str]:
+    text = text.strip(" ;.")
+    enum = expand_enumeration(text)
+    if enum:
+        return enum
+    if re.match(r"(?i)^(đồng chí|ông|bà)\b", text):
+        return []
+    return [text]
