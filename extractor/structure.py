@@ -43,6 +43,8 @@ class Section:
     # "Đơn vị chủ trì: …", "Thời gian hoàn thành: …": lines that describe this item's work.
     attributes: list[Paragraph] = field(default_factory=list)
     directive: bool = False
+    # The sentence that introduced this item ("… đề nghị các chủ đầu tư … như sau:").
+    opener: Paragraph | None = None
     parent: Section | None = field(default=None, repr=False)
 
     @property
@@ -180,9 +182,10 @@ def split_parts(layout: Layout) -> tuple[tuple[Paragraph, ...], tuple[Paragraph,
 
 
 def _is_closing(p: Paragraph) -> bool:
-    f = fold(p.text)
+    """The closing formula: "Trên đây là …", "… thông báo để … biết, thực hiện./."."""
+    f = fold(p.text).rstrip()
     return p.label is None and (f.startswith("trên đây") or (
-        _has(table("sections")["closing_formulas"], f) and (f.rstrip().endswith("./.") or len(f) < 400)
+        _has(table("sections")["closing_formulas"], f) and (f.endswith("./.") or len(f) < 300)
         and not re.match(r"^(giao|đề nghị|yêu cầu)\b", f)))
 
 
@@ -194,11 +197,11 @@ def _is_opener(p: Paragraph) -> bool:
 def heading_role(p: Paragraph) -> str | None:
     """'directive' or 'background' from a heading's words; None when they do not say."""
     words = table("sections")
-    title = fold(p.body)[:80]
+    title = re.sub(r"^(?:các|những)\s+", "", fold(p.body)[:80])
     title = re.split(r"[:.]", title, maxsplit=1)[0]
-    if _has(words["directive_headings"], title):
+    if any(title.startswith(fold(w)) for w in words["directive_headings"]):
         return "directive"
-    if _has(words["background_headings"], title):
+    if any(title.startswith(fold(w)) for w in words["background_headings"]):
         return "background"
     return None
 
@@ -214,7 +217,7 @@ def mark_directive(root: Section) -> bool:
     opener_seen = False
     headed = any(n.label and n.label.kind in ("roman", "part", "article") for n in root.children)
 
-    def visit(children: list[Section], on: bool, top: bool) -> None:
+    def visit(children: list[Section], on: bool, top: bool, opener: Paragraph | None) -> None:
         nonlocal opener_seen
         for node in children:
             p = node.paragraph
@@ -222,7 +225,9 @@ def mark_directive(root: Section) -> bool:
             if not node.children and _is_opener(p):
                 opener_seen = True
                 on = True
+                opener = p
                 continue
+            node.opener = opener
             role = heading_role(p) if (node.children or looks_like_heading(p)) else None
             if role == "background":
                 node_on = False
@@ -233,9 +238,9 @@ def mark_directive(root: Section) -> bool:
             else:
                 node_on = on
             node.directive = node_on
-            visit(node.children, node_on, False)
+            visit(node.children, node_on, False, opener)
 
-    visit(root.children, False, True)
+    visit(root.children, False, True, None)
     return opener_seen
 
 

@@ -8,7 +8,7 @@ task but gives its unit to the tasks under it; attribute lines describe their pa
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..normalise import fold
 from ..paragraphs import Paragraph
@@ -74,18 +74,26 @@ def _names(text: str, chain: list[UnitMention]) -> list[str]:
     return out
 
 
-def responsible_in_text(body: str) -> list[str]:
-    """Units the text itself names as acting: after "giao", "đề nghị", "yêu cầu", or as the
-    subject that opens it ("Sở Công Thương chủ trì …", "Viễn thông Lào Cai: …")."""
+def assigned_in_text(body: str) -> tuple[list[str], int] | None:
+    """Units named after an assigner cue ("giao", "đề nghị", "yêu cầu"), and where the cue is."""
     folded = fold(body)
     for cue in _ASSIGN.finditer(folded):
         m = mention_at(body, cue.end())
         if m:
-            return _names(body, _chain(body, m))
+            return _names(body, _chain(body, m)), cue.start()
+    return None
+
+
+def responsible_in_text(body: str) -> list[str]:
+    """Units the text itself names as acting: after "giao", "đề nghị", "yêu cầu", or as the
+    subject that opens it ("Sở Công Thương chủ trì …", "Viễn thông Lào Cai: …")."""
+    assigned = assigned_in_text(body)
+    if assigned:
+        return assigned[0]
     lead = _SUBJECT_FILLER.match(body)
     start = lead.end() if lead else 0
     m = mention_at(body, start)
-    if m and (start == 0 or True):
+    if m:
         return _names(body, _chain(body, m))
     return []
 
@@ -170,6 +178,11 @@ def draft_tasks(structure: Structure, addressees: list[str]) -> list[TaskDraft]:
         last = node.continuation[-1] if node.continuation else p
         body = structure.layout.text[p.body_start:last.end]
         responsible = responsible_in_text(body)
+        assigned = assigned_in_text(body)
+        inherited = next((u for a in reversed(node.ancestors()) if a.children for u in [heading_units(a.paragraph)] if u), [])
+        if assigned and assigned[1] == 0 and inherited:
+            # "Yêu cầu các đơn vị …" opening an item under "1. Sở X": Sở X does the asking.
+            responsible = []
         if responsible and all(fold(r) in _GENERIC for r in responsible):
             responsible = []
         attr_text, attr_start = "", 0
@@ -189,6 +202,9 @@ def draft_tasks(structure: Structure, addressees: list[str]) -> list[TaskDraft]:
                 units, coord = attribute_units(anc)
                 coordinating = coordinating or coord
             responsible = units
+        opener = node.opener or next((a.opener for a in node.ancestors() if a.opener), None)
+        if not responsible and opener is not None:
+            responsible = responsible_in_text(opener.text)
         if (not responsible or any(fold(r) in _GENERIC for r in responsible)) and addressees:
             responsible = list(addressees)
         responsible = [r for r in dict.fromkeys(responsible) if r not in coordinating or r in responsible[:1]]
@@ -198,12 +214,30 @@ def draft_tasks(structure: Structure, addressees: list[str]) -> list[TaskDraft]:
             responsible=tuple(responsible), coordinating=tuple(c for c in coordinating if c not in responsible),
             attribute_text=attr_text, attribute_start=attr_start,
         ))
-    return drafts
+    drafts.extend(letter_drafts(structure, addressees))
+    return sorted(drafts, key=lambda d: d.start)
 
 
-@dataclass
-class Addressees:
-    units: list[str] = field(default_factory=list)
+_BACKGROUND_START = re.compile(r"^(?:Căn cứ|Ngày\s+\d|Theo\b|Tuy nhiên|Trong thời gian|Thực hiện (?:Văn bản|Công văn|Kế hoạch|Quyết định|Chỉ thị|Nghị quyết|Thông báo))")
+
+
+def letter_drafts(structure: Structure, addressees: list[str]) -> list[TaskDraft]:
+    """GUIDELINES rule 8: in a letter, a paragraph that asks a unit to act is a task."""
+    out = []
+    for node in structure.root.children:
+        p = node.paragraph
+        if p is None or node.directive or node.children or p.label is not None or _BACKGROUND_START.match(p.text):
+            continue
+        assigned = assigned_in_text(p.text)
+        if not assigned or p.text.rstrip().endswith(":"):
+            continue
+        units = assigned[0]
+        if all(fold(u) in _GENERIC for u in units) and addressees:
+            units = list(addressees)
+        last = node.continuation[-1] if node.continuation else p
+        out.append(TaskDraft(start=p.start, end=last.end, page=p.page, section=f"¶{p.index}", headings=(),
+                             responsible=tuple(units), coordinating=tuple(coordinating_in_text(p.text))))
+    return out
 
 
 def addressee_units(header: tuple[Paragraph, ...]) -> list[str]:

@@ -123,6 +123,10 @@ def name_end(text: str, pos: int) -> int:
             end = tokens[j - 1][1]
             i = j
             break
+        if folded == "các" and i + 1 < len(tokens) and tokens[i + 1][2][:1].isupper():
+            end = tokens[i][1]  # "Ban Quản lý các Khu công nghiệp tỉnh"
+            i += 1
+            continue
         if folded == "số" and i + 1 < len(tokens) and tokens[i + 1][2].isdigit():
             end = tokens[i + 1][1]  # "Ban QLDA số 1"
             i += 2
@@ -157,15 +161,15 @@ def mention_at(text: str, pos: int) -> UnitMention | None:
     m = lex["head"].match(text, pos)
     if m:
         end = name_end(text, m.end() + 1) if m.end() < len(text) and text[m.end()] == " " else m.end()
-        end = max(end, m.end())
+        end = max(end, m.end()) if end > m.end() + 1 else m.end()
         if end == m.end() and m.group() in ("Văn phòng", "Phòng", "Sở", "Ban", "Cục", "Bộ", "Đoàn", "Hội", "Báo", "Trường",
-                                            "Đội", "Doanh nghiệp", "Công ty") and not text[end:end + 1] == ":":
+                                            "Đội", "Doanh nghiệp", "Công ty", "phòng") and not text[end:end + 1] == ":":
             return None  # a bare noun ("Công ty tiếp tục …") names nothing by itself
         return UnitMention(pos, end, text[pos:end])
     g = lex["group"].match(text, pos)
     if g:
         end = group_end(text, pos)
-        if end > pos:
+        if end > pos + 4:
             return UnitMention(pos, end, text[pos:end], group=True)
     return None
 
