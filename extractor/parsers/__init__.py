@@ -36,8 +36,8 @@ def choose_parser(path: Path, head: bytes) -> Parser:
                 raise InputError(f"not a valid {parser.format.upper()} file (content does not match its extension)")
             return parser
     text_parser = next(p for p in PARSERS if p.format == "txt")
-    if text_parser.sniff(head):
-        return text_parser
+    if not suffix and text_parser.sniff(head):
+        return text_parser  # no extension: plain text is the one format we can tell by content
     raise InputError(f"unsupported file type {suffix or '(no extension)'!r}; supported: {', '.join(sorted(SUPPORTED_SUFFIXES))}")
 
 

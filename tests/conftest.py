@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SHARED = ROOT.parent / "shared"
+# The scorer lives beside the project (../shared/eval); tests use it when it is there.
+EVAL = SHARED / "eval"
+if EVAL.is_dir():
+    sys.path.insert(0, str(EVAL))
+
+
+@pytest.fixture(scope="session")
+def seed_gold() -> dict:
+    path = EVAL / "dev" / "bac-son-tb-cchc-2023.gold.json"
+    if not path.exists():
+        pytest.skip("../shared/eval is not beside the project")
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,77 @@
+"""End to end: the seed notice against its gold, determinism, the schema contract."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from extractor import extract_file
+from extractor.validate import json_schema, to_json, validate_document
+
+from .conftest import CORPUS, EVAL, ROOT
+
+SEED_TXT = CORPUS / "txt" / "bac-son-tb-cchc-2023.txt"
+
+
+def _score(gold: dict, record_json: str) -> dict:
+    import score  # ../shared/eval/score.py
+
+    tallies = {k: score.Tally() for k in ("task", "units", "criteria", "deadlines", "figures", "meta")}
+    lines = score.score_doc(gold, json.loads(record_json), tallies, verbose=True)
+    return {k: v for k, v in tallies.items()} | {"lines": lines}
+
+
+def test_seed_scores_perfectly(seed_gold: dict) -> None:
+    tallies = _score(seed_gold, to_json(extract_file(SEED_TXT)))
+    for key in ("task", "units", "criteria", "deadlines", "figures"):
+        assert tallies[key].f1() == 1.0, (key, tallies["lines"])
+    assert tallies["meta"].fn == 0, tallies["lines"]
+
+
+def test_seed_records_carry_traceable_values() -> None:
+    record = extract_file(SEED_TXT)
+    text = record.text
+    task = next(t for t in record.tasks if "Đối với tiêu chí 1.5" in t.text)
+    assert task.responsible_units == ["Phòng Nội vụ", "Văn phòng HĐND và UBND huyện", "Phòng Tài chính - Kế hoạch",
+                                      "Phòng Văn hóa và Thông tin", "Phòng Tư pháp"]
+    assert [d.date.isoformat() for d in task.deadlines] == ["2023-10-27"]
+    assert text[task.span.start:task.span.end] == task.text
+    for value in [*task.criteria, *task.deadlines, *task.figures]:
+        assert text[value.span.start:value.span.end] == value.text
+    assert record.notice.signer.name == "Vũ Quang Hiến" and record.notice.number is None
+    assert record.notice.meeting is not None and record.notice.meeting.chair == "Phùng Thị Thanh Nga"
+
+
+def test_output_is_deterministic_and_valid() -> None:
+    first = to_json(extract_file(SEED_TXT))
+    second = to_json(extract_file(SEED_TXT))
+    assert first == second
+    assert validate_document(json.loads(first)) == []
+    ids = [t["id"] for t in json.loads(first)["tasks"]]
+    assert len(ids) == len(set(ids))
+
+
+def test_committed_schema_matches_the_models() -> None:
+    committed = json.loads((ROOT / "schemas" / "notice.schema.json").read_text(encoding="utf-8"))
+    assert committed == json_schema(), "run `make schema` and commit schemas/notice.schema.json"
+
+
+def test_schema_rejects_a_broken_record() -> None:
+    record = json.loads(to_json(extract_file(SEED_TXT)))
+    record["tasks"][0]["deadlines"] = [{"date": "not a date"}]
+    assert validate_document(record)
+
+
+@pytest.mark.skipif(not (EVAL / "dev").is_dir(), reason="../shared/eval is not beside the project")
+def test_corpus_texts_meet_the_issue_thresholds_for_criteria_and_meta(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    subprocess.run([sys.executable, "-m", "extractor", "extract", str(CORPUS / "txt"), "--out", str(out), "-q"],
+                   check=False, capture_output=True)
+    result = subprocess.run([sys.executable, str(EVAL / "score.py"), "--gold", str(EVAL / "dev"), "--pred", str(out),
+                             "--min", "criteria_f1=0.98", "--min", "meta_acc=0.95", "--min", "task_f1=0.85"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-800:]
