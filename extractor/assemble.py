@@ -6,10 +6,21 @@ import hashlib
 
 from . import __version__
 from .models import (
-    Criterion, Deadline, Figure, Meeting, Notice, NoticeRecord, RecordWarning, Reference, Signer, Source, Span, Task,
+    Criterion,
+    Deadline,
+    Figure,
+    Meeting,
+    Notice,
+    NoticeRecord,
+    RecordWarning,
+    Reference,
+    Signer,
+    Source,
+    Span,
+    Task,
 )
-from .parsers.base import ParsedDocument
 from .paragraphs import Layout
+from .parsers.base import ParsedDocument
 from .steps.extract import TaskFields
 from .steps.metadata import NoticeMeta
 

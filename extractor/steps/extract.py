@@ -8,8 +8,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..paragraphs import Layout, find_label
-from .fields import CriterionFound, DeadlineFound, FigureFound, ReferenceFound, find_criteria, find_deadlines, \
-    find_figures, find_references
+from .fields import (
+    CriterionFound,
+    DeadlineFound,
+    FigureFound,
+    ReferenceFound,
+    find_criteria,
+    find_deadlines,
+    find_figures,
+    find_references,
+)
 from .tasks import TaskDraft
 
 

@@ -98,8 +98,6 @@ def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
         meta.parent_body = issuer_lines[-2] if len(issuer_lines) > 1 else None
     _read_signature(meta, structure)
     meta.recipients = list(addressees)
-    for p in structure.closing:
-        pass
     _read_meeting(meta, structure)
     return meta
 
@@ -137,7 +135,7 @@ def _read_signature(meta: NoticeMeta, structure: Structure) -> None:
         last = authority[-1]
         known = re.match(r"^((?:TM|KT|TL|TUQ|Q)\.\s+(?:ỦY BAN NHÂN DÂN|UBND|CHỦ TỊCH|GIÁM ĐỐC|BỘ TRƯỞNG|CHÁNH VĂN PHÒNG|"
                          r"TRƯỞNG BAN|TRƯỞNG PHÒNG|[^\s]+))\s*(.*)$", last)
-        meta.signer_authority = " ".join(authority[:-1] + [known.group(1) if known else last])
+        meta.signer_authority = " ".join([*authority[:-1], known.group(1) if known else last])
         rest = known.group(2).strip() if known else ""
         if rest:
             titles.insert(0, rest)

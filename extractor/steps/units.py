@@ -60,7 +60,7 @@ def _lexicon() -> dict:
 
 
 def _is_capitalised(token: str) -> bool:
-    return token[:1].isupper() or token[:1].isdigit() and False
+    return token[:1].isupper() or (token[:1].isdigit() and False)
 
 
 def name_end(text: str, pos: int) -> int:
@@ -163,7 +163,7 @@ def mention_at(text: str, pos: int) -> UnitMention | None:
         end = name_end(text, m.end() + 1) if m.end() < len(text) and text[m.end()] == " " else m.end()
         end = max(end, m.end()) if end > m.end() + 1 else m.end()
         if end == m.end() and m.group() in ("Văn phòng", "Phòng", "Sở", "Ban", "Cục", "Bộ", "Đoàn", "Hội", "Báo", "Trường",
-                                            "Đội", "Doanh nghiệp", "Công ty", "phòng") and not text[end:end + 1] == ":":
+                                            "Đội", "Doanh nghiệp", "Công ty", "phòng") and text[end:end + 1] != ":":
             return None  # a bare noun ("Công ty tiếp tục …") names nothing by itself
         return UnitMention(pos, end, text[pos:end])
     g = lex["group"].match(text, pos)
