@@ -1,0 +1,474 @@
+"""Render every corpus text (``corpus/txt/*.txt``) as a realistic DOCX in ``corpus/rendered/docx/``.
+
+The DOCX files exercise the DOCX backend the way real notices do:
+
+* the letterhead (issuer, "Số:", national motto, "Place, ngày ...") is a borderless two-column
+  table: issuer lines over "Số:"/"V/v" on the left, motto over place and date on the right;
+* body lines become paragraphs, one per non-blank text line (a later stage rejoins wraps);
+* list labels "1.", "1.1.", "I.", "a)", "-" and "+" become real Word automatic numbering in
+  numbering.xml, with the label removed from the text, whenever Word would display exactly the
+  same label. Word counts letters a, b, c, d, e ... so a lettered list that uses the Vietnamese
+  "đ)" or skips a letter keeps its labels as literal text, as does any label out of sequence;
+* the closing block ("Nơi nhận:" list | authority, title and signer) is a two-column table.
+
+Lines holding only "|" are cell separators left by the text extraction, not text: dropped.
+Output is deterministic: fixed core properties and fixed zip timestamps, so re-running gives
+identical bytes. Usage: ``python scripts/render_docx.py [TXT_DIR [OUT_DIR]]``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import sys
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+from extractor.parsers.txt import TextParser, decode_text
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXED_TIME = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+HEADER_SCAN_LINES = 16  # the letterhead sits within the first lines or not at all
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+_DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,2})\.\s+(\S.*)$")
+_ROMAN = re.compile(r"^([IVX]{1,6})\.\s+(\S.*)$")
+_LETTER = re.compile(r"^([a-zđ])\)\s+(\S.*)$")
+_BULLET = re.compile(r"^([-+])\s+(\S.*)$")
+_EMPHASIS = re.compile(r"(\*{1,2})([^*\s](?:[^*]*[^*\s])?)\1")
+_DOC_TITLE = re.compile(r"^(THÔNG BÁO|KẾ HOẠCH|BÁO CÁO|GIẤY MỜI|QUYẾT ĐỊNH|CÔNG VĂN|TỜ TRÌNH|CHỈ THỊ)\b")
+
+
+# --- text tests -----------------------------------------------------------------------------
+def fold(text: str) -> str:
+    """Lower-case ASCII skeleton of Vietnamese text, for robust keyword tests."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def is_motto(line: str) -> bool:
+    return bool(re.search(r"cong\s+hoa\s+xa\s+hoi|doc\s+lap\s*\W+\s*tu\s+do", fold(line)))
+
+
+def is_date_line(line: str) -> bool:
+    return bool(re.search(r"\bngay\b.*\bthang\b.*nam\b", fold(line)))
+
+
+def is_upper(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def to_roman(n: int) -> str:
+    out = ""
+    for value, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        count, n = divmod(n, value)
+        out += letters * count
+    return out
+
+
+def roman_value(text: str) -> int | None:
+    return next((n for n in range(1, 40) if to_roman(n) == text), None)
+
+
+# --- reading the text -------------------------------------------------------------------------
+@dataclass
+class Line:
+    text: str  # as the TXT backend reads it (emphasis markers removed), stripped
+    raw: str  # as written, to recover italic/bold spans
+
+
+def read_lines(path: Path) -> list[Line]:
+    """Non-blank lines exactly as the TXT backend reads them, so both backends agree on text."""
+    data = path.read_bytes()
+    parsed = TextParser().parse(path, data)
+    raw_lines = [line.replace("\f", "") for line in decode_text(data).splitlines()]
+    lines = []
+    for block, raw in zip(parsed.blocks, raw_lines, strict=True):
+        text = block.text.strip()
+        if text.strip("|").strip():
+            lines.append(Line(text, raw.strip()))
+    return lines
+
+
+@dataclass
+class Layout:
+    issuer: list[Line] = field(default_factory=list)
+    number: list[Line] = field(default_factory=list)  # "Số: ..." and a "V/v" subject beside it
+    motto: list[Line] = field(default_factory=list)
+    date: list[Line] = field(default_factory=list)
+    body: list[Line] = field(default_factory=list)
+    recipients: list[Line] = field(default_factory=list)  # "Nơi nhận:" and its list
+    signature: list[Line] = field(default_factory=list)  # authority, title, signer
+    tail: list[Line] = field(default_factory=list)  # appendices after the signature
+
+
+def split_layout(lines: list[Line]) -> Layout:
+    layout = Layout()
+    end = _letterhead_end(lines)
+    side = "issuer"
+    for line in lines[:end]:
+        if is_motto(line.text):
+            layout.motto.append(line)
+        elif is_date_line(line.text):
+            layout.date.append(line)
+        elif fold(line.text).startswith(("so:", "so ")) or fold(line.text).startswith("v/v"):
+            side = "number"
+            layout.number.append(line)
+        else:  # issuer lines, or a wrapped "V/v" subject continuing beside the number
+            getattr(layout, side).append(line)
+    rest = lines[end:]
+    start, stop = _closing_block(rest)
+    layout.body = rest[:start]
+    for line in rest[start:stop]:
+        (layout.signature if layout.signature or _is_authority(line.text) else layout.recipients).append(line)
+    layout.tail = rest[stop:]
+    return layout
+
+
+def _letterhead_end(lines: list[Line]) -> int:
+    """Index after the letterhead: through the date line and any motto line right after it."""
+    date = next((i for i, ln in enumerate(lines[:HEADER_SCAN_LINES]) if is_date_line(ln.text)), None)
+    if date is None or any(_DOC_TITLE.match(ln.text) or fold(ln.text).startswith("kinh gui") for ln in lines[:date]):
+        return 0
+    end = date + 1
+    while end < len(lines) and is_motto(lines[end].text):
+        end += 1
+    return end
+
+
+def _is_authority(text: str) -> bool:
+    return is_upper(text) and not text.startswith(("-", "+"))
+
+
+def _closing_block(lines: list[Line]) -> tuple[int, int]:
+    """(start, stop) of "Nơi nhận" + signature, or an empty range when there is none."""
+    start = max((i for i, ln in enumerate(lines) if fold(ln.text).startswith("noi nhan")), default=None)
+    if start is None:
+        return len(lines), len(lines)
+    authority = next((i for i in range(start + 1, len(lines)) if _is_authority(lines[i].text)), None)
+    if authority is None:
+        return len(lines), len(lines)
+    stop = authority
+    while stop < len(lines) and _is_authority(lines[stop].text):
+        stop += 1
+    if stop < len(lines) and len(lines[stop].text.split()) <= 5:  # the signer's name
+        stop += 1
+    return start, stop
+
+
+# --- numbering ----------------------------------------------------------------------------------
+def _w(tag: str, **attrs: str) -> etree._Element:
+    element = etree.Element(qn(f"w:{tag}"))
+    for key, value in attrs.items():
+        element.set(qn(f"w:{key}"), value)
+    return element
+
+
+def _level(ilvl: int, fmt: str, text: str, indent_cm: float) -> etree._Element:
+    lvl = _w("lvl", ilvl=str(ilvl))
+    lvl.append(_w("start", val="1"))
+    lvl.append(_w("numFmt", val=fmt))
+    lvl.append(_w("suff", val="space"))  # Vietnamese notices put a space, not a tab, after labels
+    lvl.append(_w("lvlText", val=text))
+    lvl.append(_w("lvlJc", val="left"))
+    p_pr = _w("pPr")
+    p_pr.append(_w("ind", left="0", firstLine=str(int(indent_cm * 567))))
+    lvl.append(p_pr)
+    return lvl
+
+
+class Lists:
+    """Writes the abstract lists and list instances into numbering.xml and decides, line by line,
+    whether Word's automatic numbering reproduces the written label exactly."""
+
+    def __init__(self, document: DocumentObject) -> None:
+        self.root = document.part.numbering_part.element
+        ids = [int(e.get(qn("w:abstractNumId"))) for e in self.root.findall(qn("w:abstractNum"))]
+        nums = [int(e.get(qn("w:numId"))) for e in self.root.findall(qn("w:num"))]
+        self.next_abstract = max(ids, default=0) + 1
+        self.next_num = max(nums, default=0) + 1
+        self.outline = self._abstract([("decimal", "%1."), ("decimal", "%1.%2."), ("decimal", "%1.%2.%3.")])
+        self.roman = self._abstract([("upperRoman", "%1.")])
+        self.letter = self._abstract([("lowerLetter", "%1)")])
+        self.bullet_num = self._num(self._abstract([("bullet", "-"), ("bullet", "+")]), None)
+        self.outline_num: str | None = None
+        self.outline_count: list[int | None] = [None, None, None]
+        self.roman_num: str | None = None
+        self.roman_count = 0
+        self.letter_num: str | None = None
+
+    def _abstract(self, levels: list[tuple[str, str]]) -> str:
+        abstract_id = str(self.next_abstract)
+        self.next_abstract += 1
+        abstract = _w("abstractNum", abstractNumId=abstract_id)
+        abstract.append(_w("multiLevelType", val="multilevel" if len(levels) > 1 else "singleLevel"))
+        for ilvl, (fmt, text) in enumerate(levels):
+            abstract.append(_level(ilvl, fmt, text, 1.0 + 0.5 * ilvl))
+        first_num = self.root.find(qn("w:num"))  # schema order: every abstractNum before any num
+        if first_num is None:
+            self.root.append(abstract)
+        else:
+            first_num.addprevious(abstract)
+        return abstract_id
+
+    def _num(self, abstract_id: str, start: int | None) -> str:
+        """A new list instance; with ``start`` it restarts level 0 there (w:startOverride)."""
+        num_id = str(self.next_num)
+        self.next_num += 1
+        num = _w("num", numId=num_id)
+        num.append(_w("abstractNumId", val=abstract_id))
+        if start is not None:
+            override = _w("lvlOverride", ilvl="0")
+            override.append(_w("startOverride", val=str(start)))
+            num.append(override)
+        self.root.append(num)
+        return num_id
+
+    def decimal(self, label: str) -> tuple[str, int] | None:
+        parts = [int(x) for x in label.split(".")]
+        depth = len(parts) - 1
+        count = self.outline_count
+        if depth == 0:
+            if self.outline_num and parts[0] == (count[0] or 0) + 1:
+                pass
+            elif 1 <= parts[0] <= 30 and (parts[0] == 1 or self.outline_num is None):
+                self.outline_num = self._num(self.outline, parts[0])
+            else:
+                return None
+        elif not (self.outline_num and count[:depth] == parts[:depth] and parts[depth] == (count[depth] or 0) + 1):
+            return None
+        count[depth] = parts[depth]
+        for deeper in range(depth + 1, 3):
+            count[deeper] = None
+        return self.outline_num, depth
+
+    def upper_roman(self, label: str) -> tuple[str, int] | None:
+        value = roman_value(label)
+        if value is None:
+            return None
+        if self.roman_num and value == self.roman_count + 1:
+            pass
+        elif value == 1:
+            self.roman_num = self._num(self.roman, 1)
+        else:
+            return None
+        self.roman_count = value
+        return self.roman_num, 0
+
+    def start_letter_group(self) -> None:
+        self.letter_num = self._num(self.letter, 1)
+
+
+def letter_groups(lines: list[Line]) -> dict[int, bool]:
+    """For each "a)" line: True when its group (between decimal/roman headings) counts a, b, c ...
+    exactly as Word would; groups with "đ)" or a gap keep literal labels."""
+    verdict: dict[int, bool] = {}
+    group: list[tuple[int, str]] = []
+
+    def close() -> None:
+        letters = [letter for _, letter in group]
+        ok = letters == [chr(ord("a") + i) for i in range(len(letters))]
+        verdict.update({i: ok for i, _ in group})
+        group.clear()
+
+    for index, line in enumerate(lines):
+        if _DECIMAL.match(line.text) or _ROMAN.match(line.text):
+            close()
+        elif match := _LETTER.match(line.text):
+            group.append((index, match.group(1)))
+    close()
+    return verdict
+
+
+# --- writing ------------------------------------------------------------------------------------
+def styled_pieces(line: Line) -> list[tuple[str, str]]:
+    """The line's visible text split at Markdown emphasis ("*x*", "**x**"), each piece with its
+    marker; the plain text alone when the split does not reproduce what the TXT backend reads."""
+    pieces: list[tuple[str, str]] = []
+    position = 0
+    for match in _EMPHASIS.finditer(line.raw):
+        pieces.append((line.raw[position:match.start()], ""))
+        pieces.append((match.group(2), match.group(1)))
+        position = match.end()
+    pieces.append((line.raw[position:], ""))
+    if "".join(piece for piece, _ in pieces) != line.text:
+        return [(line.text, "")]
+    return [(piece, marker) for piece, marker in pieces if piece]
+
+
+def add_runs(paragraph: Paragraph, line: Line, text: str, *, bold: bool = False) -> None:
+    """Write ``text`` (a suffix of the line: the line without its label) as runs."""
+    skip = len(line.text) - len(text)
+    for piece, marker in styled_pieces(line):
+        cut = min(skip, len(piece))
+        piece, skip = piece[cut:], skip - cut
+        if piece:
+            run = paragraph.add_run(piece)
+            run.bold = bold or marker == "**" or None
+            run.italic = marker == "*" or None
+
+
+def set_numbering(paragraph: Paragraph, num_id: str, ilvl: int) -> None:
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = ilvl
+    num_pr.get_or_add_numId().val = int(num_id)
+
+
+def write_body(document: DocumentObject, lines: list[Line], lists: Lists) -> None:
+    letters_ok = letter_groups(lines)
+    title_seen = False
+    for index, line in enumerate(lines):
+        text, numbered, heading = line.text, None, False
+        if match := _DECIMAL.match(text):
+            numbered = lists.decimal(match.group(1))
+            heading = len(match.group(2)) < 90 and "." not in match.group(1)
+        elif match := _ROMAN.match(text):
+            numbered = lists.upper_roman(match.group(1))
+            heading = True
+        elif match := _LETTER.match(text):
+            if letters_ok.get(index):
+                if match.group(1) == "a":
+                    lists.start_letter_group()
+                numbered = (lists.letter_num, 0) if lists.letter_num else None
+        elif match := _BULLET.match(text):
+            numbered = (lists.bullet_num, 0 if match.group(1) == "-" else 1)
+        paragraph = document.add_paragraph()
+        paragraph.paragraph_format.first_line_indent = Cm(1)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        is_title = not title_seen and bool(_DOC_TITLE.match(text)) and is_upper(text)
+        if is_title:
+            title_seen = True
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            paragraph.paragraph_format.first_line_indent = None
+        if numbered and match:
+            set_numbering(paragraph, *numbered)
+            add_runs(paragraph, line, match.group(2), bold=heading)
+        else:
+            add_runs(paragraph, line, text, bold=is_title or (heading and is_upper(text)))
+
+
+def _cell_lines(cell: _Cell, lines: list[Line], *, bold: bool = False, center: bool = True,
+                size: float | None = None) -> None:
+    """Fill a table cell with one paragraph per line (the cell's first, empty paragraph reused)."""
+    for index, line in enumerate(lines):
+        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.LEFT
+        add_runs(paragraph, line, line.text, bold=bold)
+        if size:
+            for run in paragraph.runs:
+                run.font.size = Pt(size)
+
+
+def write_letterhead(document: DocumentObject, layout: Layout) -> None:
+    rows = [(layout.issuer, layout.motto), (layout.number, layout.date)]
+    rows = [row for row in rows if row[0] or row[1]]
+    if not rows:
+        return
+    table = document.add_table(rows=len(rows), cols=2)
+    table.autofit = False
+    for row, (left, right) in zip(table.rows, rows, strict=True):
+        row.cells[0].width, row.cells[1].width = Cm(6.5), Cm(9.5)
+        is_head = left is layout.issuer
+        _cell_lines(row.cells[0], left, bold=is_head, size=None if is_head else 13)
+        _cell_lines(row.cells[1], right, bold=right is layout.motto)
+        if right is layout.date:
+            for paragraph in row.cells[1].paragraphs:
+                for run in paragraph.runs:
+                    run.italic = True
+
+
+def write_closing(document: DocumentObject, layout: Layout) -> None:
+    if not layout.signature:
+        return
+    table = document.add_table(rows=1, cols=2)
+    table.autofit = False
+    left, right = table.rows[0].cells
+    left.width, right.width = Cm(8), Cm(8)
+    _cell_lines(left, layout.recipients, center=False, size=11)
+    if left.paragraphs[0].runs:
+        left.paragraphs[0].runs[0].bold = True
+        left.paragraphs[0].runs[0].italic = True
+    _cell_lines(right, layout.signature[:-1], bold=True)
+    signer = right.add_paragraph()
+    signer.paragraph_format.space_before = Pt(60)  # room for the signature and seal
+    signer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_runs(signer, layout.signature[-1], layout.signature[-1].text, bold=True)
+
+
+def set_defaults(document: DocumentObject) -> None:
+    style = document.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(14)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "Times New Roman")
+    style.paragraph_format.space_after = Pt(6)
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin, section.right_margin = Cm(3), Cm(2)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    props = document.core_properties
+    props.author = props.last_modified_by = "notice-extractor corpus renderer"
+    props.created = props.modified = props.last_printed = FIXED_TIME
+    props.revision = 1
+    props.title = ""
+    # python-docx's template carries a thumbnail of some other document: drop it.
+    package_rels = document.part.package.rels
+    for r_id in [k for k, rel in package_rels.items() if rel.reltype.endswith("/thumbnail")]:
+        del package_rels[r_id]
+
+
+def render(lines: list[Line]) -> bytes:
+    document = Document()
+    set_defaults(document)
+    layout = split_layout(lines)
+    write_letterhead(document, layout)
+    lists = Lists(document)
+    write_body(document, layout.body, lists)
+    write_closing(document, layout)
+    write_body(document, layout.tail, lists)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return deterministic_zip(buffer.getvalue())
+
+
+def deterministic_zip(data: bytes) -> bytes:
+    """python-docx stamps zip entries with the current time; rewrite them with a fixed one."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(info))
+    return out.getvalue()
+
+
+def main(argv: list[str]) -> int:
+    source = Path(argv[1]) if len(argv) > 1 else ROOT / "corpus" / "txt"
+    target = Path(argv[2]) if len(argv) > 2 else ROOT / "corpus" / "rendered" / "docx"
+    target.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for path in sorted(source.glob("*.txt")):
+        if "mojibake" in path.name:
+            continue
+        (target / f"{path.stem}.docx").write_bytes(render(read_lines(path)))
+        count += 1
+    print(f"rendered {count} DOCX files into {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
