@@ -2,6 +2,6 @@
 
 __version__ = "0.1.0"
 
-from .pipeline import extract_document, extract_file  # noqa: E402
+from .pipeline import extract_document, extract_file
 
 __all__ = ["__version__", "extract_document", "extract_file"]

@@ -165,8 +165,8 @@ def split_parts(layout: Layout) -> tuple[tuple[Paragraph, ...], tuple[Paragraph,
             if nxt is not None and _is_title(p) and not nxt.label and len(nxt.text) < 300 and not nxt.text.isupper() \
                     and not re.match(r"^(Căn cứ|Thực hiện|Ngày|Kính gửi)\b", nxt.text):
                 i += 1  # the line under the title is its subject (trích yếu)
-        elif _DOC_TITLE_OR_SUBJECT.match(p.text) or not any(c.isalpha() for c in p.text) or short and (
-                re.search(r",\s*ngày\b.{0,30}năm\b", f) or "tự do" in f or f.startswith("số")):
+        elif _DOC_TITLE_OR_SUBJECT.match(p.text) or not any(c.isalpha() for c in p.text) or (short and (
+                re.search(r",\s*ngày\b.{0,30}năm\b", f) or "tự do" in f or f.startswith("số"))):
             i += 1
         else:
             break

@@ -17,7 +17,7 @@ MAX_INPUT_BYTES = 50 * 1024 * 1024
 PARSERS: tuple[Parser, ...] = (PdfParser(), DocxParser(), TextParser())
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(s for p in PARSERS for s in p.suffixes)
 
-__all__ = ["Block", "ParsedDocument", "Parser", "PARSERS", "SUPPORTED_SUFFIXES", "parse_file", "sha256_of"]
+__all__ = ["PARSERS", "SUPPORTED_SUFFIXES", "Block", "ParsedDocument", "Parser", "parse_file", "sha256_of"]
 
 
 def sha256_of(data: bytes) -> str:
