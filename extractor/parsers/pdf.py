@@ -20,12 +20,15 @@ Why it is built this way:
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import itertools
 import math
 import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar
 
@@ -42,8 +45,9 @@ MAX_PAGE_CHARS = 200_000
 # Two columns are separated by at least this much white space (points); the gap between the
 # issuer and the national motto in a header is ~50 pt, between justified words < 12 pt.
 _MIN_GUTTER = 24.0
-# Inside a line, a jump of this many line heights (or backwards) starts a new piece.
-_SPLIT_GAP_HEIGHTS = 1.5
+# Inside a line, a jump of this many line heights (or backwards) starts a new piece: a word
+# space is ~0.25 of the height, a blank left for a hand-written date ~1.1, a gutter ~4.
+_SPLIT_GAP_HEIGHTS = 0.8
 # A two-column block ends at a vertical gap larger than this many line heights.
 _ZONE_GAP_HEIGHTS = 1.5
 # A line repeated at the same height (points) on this share of pages is a running header/footer.
@@ -53,12 +57,13 @@ _REPEAT_SHARE = 0.6
 _FURNITURE_BAND = 3
 
 _PAGE_NUMBER = re.compile(
-    r"^(?:(?:trang|page)\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*(?:/|của|of)\s*\d{1,4})?$", re.IGNORECASE
+    r"^(?:(?:trang|page)\s*)?[-–—]?\s*(\d{1,4})\s*[-–—]?(?:\s*(?:/|của|of)\s*\d{1,4})?$", re.IGNORECASE
 )
-_SIGNATURE_HINT = re.compile(r"Nơi\s*nhận|(?:^|\n)\s*(?:KT|TM|TL|TUQ|Q)\.\s", re.IGNORECASE)
+_SIGNATURE_HINT = re.compile(r"Nơi\s*nhận|(?<!\w)(?:KT|TM|TL|TUQ)\.\s")
 _RECIPIENTS = re.compile(r"^Nơi\s*nhận", re.IGNORECASE)
 _AUTHORITY = re.compile(r"^(?:KT|TM|TL|TUQ|Q)\.\s")
 _SALUTATION = re.compile(r"^Kính\s*gửi", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"^[-+•–]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
 _SOFT_HYPHENS = ("\u00ad", "\x02")
 
@@ -78,6 +83,7 @@ _WORD_EDGES = "\"'“”‘’()[]{}<>«».,;:!?…*"
 _WORD_PARTS = re.compile(r"[-/.,:;+&_=()\[\]]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def _word_verdict(token: str) -> str | None:
     """``good`` (a Vietnamese syllable), ``odd`` (cannot be text), ``neutral`` or None.
 
@@ -113,8 +119,9 @@ def _word_verdict(token: str) -> str | None:
     return "good" if "good" in verdicts else "neutral"
 
 
-def _odd_share(text: str) -> tuple[int, float]:
-    """Number of judged words and the share of them that cannot be Vietnamese text."""
+def _word_counts(text: str) -> tuple[int, int]:
+    """(Vietnamese words, impossible words) in ``text``. Verdicts are cached: a notice uses a
+    few hundred distinct syllables, so nearly every word is a cache hit."""
     good = odd = 0
     for token in text.split():
         verdict = _word_verdict(token)
@@ -122,21 +129,19 @@ def _odd_share(text: str) -> tuple[int, float]:
             good += 1
         elif verdict == "odd":
             odd += 1
+    return good, odd
+
+
+def _garbled(good: int, odd: int, *, page: bool) -> bool:
     judged = good + odd
-    return judged, (odd / judged if judged else 0.0)
+    if page and judged >= 8:
+        return odd >= 0.3 * judged
+    return odd >= (3 if page else 2) and odd >= 0.5 * judged
 
 
 def is_garbled(text: str) -> bool:
     """True when a page's text layer reads as mojibake rather than Vietnamese."""
-    judged, share = _odd_share(text)
-    if judged >= 8:
-        return share >= 0.3
-    return judged >= 3 and share >= 0.5
-
-
-def _line_is_garbled(text: str) -> bool:
-    judged, share = _odd_share(text)
-    return judged >= 2 and share >= 0.5
+    return _garbled(*_word_counts(text), page=True)
 
 
 # --------------------------------------------------------------------------- geometry
@@ -224,10 +229,17 @@ class _CharBoxes:
         return self._transform.box(r.left, r.top, r.right, r.bottom)
 
 
+# pdfium joins a line ending in "letter-" to the next one starting lower-case, writing U+FFFE
+# for the hyphen and no line break. We split there again and keep the hyphen: whether it was
+# really a word split is decided later, with Vietnamese in mind (see _rejoin_hyphens).
+_PDFIUM_HYPHEN = "\ufffe"
+
+
 def _line_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) character indexes of pdfium's lines, without surrounding white space."""
+    """(start, end) character indexes of pdfium's lines, without surrounding white space; a
+    line that pdfium joined at a hyphen ends with that U+FFFE marker."""
     spans = []
-    for match in re.finditer(r"[^\r\n]+", text):
+    for match in re.finditer(r"[^\r\n\ufffe]+\ufffe?", text):
         start, end = match.span()
         while start < end and text[start].isspace():
             start += 1
@@ -256,7 +268,7 @@ def _split_line(text: str, start: int, end: int, charbox: _CharBoxes) -> list[_P
     piece_boxes: list[tuple[float, float, float, float]] = []
     previous: tuple[float, float, float, float] | None = None
     for index in range(start, end):
-        if text[index].isspace():
+        if text[index].isspace() or text[index] == _PDFIUM_HYPHEN:
             continue
         box = charbox(index)
         if box is None:
@@ -264,7 +276,7 @@ def _split_line(text: str, start: int, end: int, charbox: _CharBoxes) -> list[_P
         if previous is not None:
             height = max(previous[3] - previous[2], box[3] - box[2], 1.0)
             gap = box[0] - previous[1]
-            if gap > max(_SPLIT_GAP_HEIGHTS * height, 0.6 * _MIN_GUTTER) or box[1] < previous[0] - height:
+            if gap > _SPLIT_GAP_HEIGHTS * height or box[1] < previous[0] - height:
                 chunk = text[piece_start:index].strip()
                 if chunk and piece_boxes:
                     pieces.append(_piece(chunk, piece_boxes))
@@ -280,7 +292,8 @@ def _split_line(text: str, start: int, end: int, charbox: _CharBoxes) -> list[_P
 def _line_piece(text: str, start: int, end: int, charbox: _CharBoxes) -> _Piece | None:
     """The whole pdfium line as one piece, boxed by its first and last visible characters."""
     boxes = []
-    for index in (start, end - 1):
+    last = end - 2 if text[end - 1] == _PDFIUM_HYPHEN and end - 2 > start else end - 1
+    for index in (start, last):
         box = charbox(index)
         if box is not None:
             boxes.append(box)
@@ -324,6 +337,7 @@ class _Zone:
     start: int
     end: int  # exclusive
     gutter: tuple[float, float]
+    header: bool = False
 
 
 def _widest_gap(row: _Row) -> tuple[float, float] | None:
@@ -364,6 +378,8 @@ def _find_zone(rows: list[_Row], start: int, *, header: bool) -> _Zone | None:
         return None
     left_edge, right_edge = gutter
     end = start
+    last_two_sided = start
+    crossed: _Row | None = None
     heights: list[float] = []
     for index in range(start, len(rows)):
         row = rows[index]
@@ -377,18 +393,35 @@ def _find_zone(rows: list[_Row], start: int, *, header: bool) -> _Zone | None:
             break
         sides = _sides(row, (left_edge, right_edge))
         if sides is None:
+            crossed = row
             break
         left, right = sides
         new_left = max([left_edge, *(p.x1 for p in left)])
         new_right = min([right_edge, *(p.x0 for p in right)])
         if new_left >= new_right:
+            crossed = row
             break
         left_edge, right_edge = new_left, new_right
         heights.append(row.height)
+        if right:
+            last_two_sided = index
         end = index + 1
-    if end - start < 1:
+    if end == start:
         return None
+    if header and crossed is not None:
+        # Left-only lines that run straight into a full-width line starting at the same x open
+        # that paragraph ("V/v ..." set across the page below the columns): not the left column.
+        while end - 1 > last_two_sided and abs(rows[end - 1].pieces[0].x0 - crossed.pieces[0].x0) <= 2.0:
+            end -= 1
     if not header:
+        # After the signer's name only the recipients list goes on: "- item" lines, or lines
+        # aligned with it; anything else ("Phụ lục số 01:") is the next part of the document.
+        list_x0 = min(row.pieces[0].x0 for row in rows[start:end])
+        for index in range(last_two_sided + 1, end):
+            first = rows[index].pieces[0]
+            if not (_LIST_ITEM.match(first.text) or abs(first.x0 - list_x0) <= 2.0):
+                end = index
+                break
         # A title line set just above "Nơi nhận:" on the right ("TM. ỦY BAN NHÂN DÂN").
         while start > 0:
             previous = rows[start - 1]
@@ -397,7 +430,7 @@ def _find_zone(rows: list[_Row], start: int, *, header: bool) -> _Zone | None:
             if not all(p.x0 >= left_edge for p in previous.pieces):
                 break
             start -= 1
-    return _Zone(start=start, end=end, gutter=(left_edge, right_edge))
+    return _Zone(start=start, end=end, gutter=(left_edge, right_edge), header=header)
 
 
 def _is_signature_anchor(row: _Row, width: float) -> bool:
@@ -406,13 +439,17 @@ def _is_signature_anchor(row: _Row, width: float) -> bool:
     return any(p.x0 > 0.4 * width and _AUTHORITY.match(p.text) for p in row.pieces)
 
 
-def _zones(page: _Page) -> list[_Zone]:
+def _zones(page: _Page, *, continued: bool) -> list[_Zone]:
+    """Two-column blocks of the page: the header on page 1, signature blocks anywhere, and --
+    when the previous page ended inside a signature block (``continued``) -- its rest at the
+    top of this page."""
     rows = page.rows
     zones: list[_Zone] = []
     position = 0
-    if page.number == 1:
-        first = next((i for i, row in enumerate(rows) if not row.furniture), None)
-        if first is not None and (zone := _find_zone(rows, first, header=True)):
+    first = next((i for i, row in enumerate(rows) if not row.furniture), None)
+    if first is not None and (page.number == 1 or continued):
+        zone = _find_zone(rows, first, header=page.number == 1)
+        if zone is not None:
             zones.append(zone)
             position = zone.end
     while position < len(rows):
@@ -438,13 +475,15 @@ class _Line:
     furniture: bool = False
 
 
-def _ordered_lines(page: _Page) -> list[_Line]:
-    """Rows top to bottom, except that a two-column block is read left column first."""
+def _ordered_lines(page: _Page, *, continued: bool = False) -> tuple[list[_Line], bool]:
+    """Rows top to bottom, except that a two-column block is read left column first. Also
+    says whether the page ends inside a signature block, which then goes on overleaf."""
     lines: list[_Line] = []
-    zones = {zone.start: zone for zone in _zones(page)} if page.layout else {}
+    zones = _zones(page, continued=continued) if page.layout else []
+    by_start = {zone.start: zone for zone in zones}
     index = 0
     while index < len(page.rows):
-        zone = zones.get(index)
+        zone = by_start.get(index)
         if zone is None:
             row = page.rows[index]
             lines.append(_Line(row.text, row.furniture))
@@ -460,30 +499,51 @@ def _ordered_lines(page: _Page) -> list[_Line]:
                 right_lines.append(_Line(" ".join(p.text for p in right)))
         lines.extend(left_lines + right_lines)
         index = zone.end
-    return lines
+    body_end = max((i + 1 for i, row in enumerate(page.rows) if not row.furniture), default=0)
+    return lines, bool(zones) and not zones[-1].header and zones[-1].end >= body_end
 
 
 # --------------------------------------------------------------------------- furniture
 
 
-def _mark_page_numbers(page: _Page) -> None:
-    """A bare number ("2", "- 2 -", "Trang 2", "2/5") as the first or last line of a page,
-    set apart from its neighbour, is a page number."""
-    rows = page.rows
-    if not rows:
-        return
-    candidates = [(0, 1)] + ([(len(rows) - 1, len(rows) - 2)] if len(rows) > 1 else [])
-    for index, neighbour in candidates:
-        row = rows[index]
-        if not _PAGE_NUMBER.match(unicodedata.normalize("NFC", row.text).strip()):
-            continue
-        if 0 <= neighbour < len(rows):
-            other = rows[neighbour]
-            gap = other.top - row.bottom if neighbour > index else row.top - other.bottom
-            in_margin = row.bottom < 0.1 * page.height or row.top > 0.9 * page.height
-            if gap < 0.4 * row.height and not in_margin:
+def _page_number_value(text: str) -> int | None:
+    match = _PAGE_NUMBER.match(unicodedata.normalize("NFC", text).strip())
+    return int(match.group(1)) if match else None
+
+
+def _mark_page_numbers(pages: list[_Page]) -> None:
+    """A bare number ("2", "- 2 -", "Trang 2", "2/5") that is the first or last line of its
+    page, set apart from its neighbour, and that counts pages -- equal to the page's index, or
+    off by the same amount on at least three pages. The last condition keeps a table's row
+    numbers and quantities that happen to open or close a page."""
+    candidates: list[tuple[_Page, _Row, int]] = []
+    for page in pages:
+        rows = page.rows
+        ends = [(0, 1)] + ([(len(rows) - 1, len(rows) - 2)] if len(rows) > 1 else [])
+        for index, neighbour in ends:
+            row = rows[index]
+            value = _page_number_value(row.text)
+            if value is None:
                 continue
-        row.furniture = True
+            if 0 <= neighbour < len(rows):
+                other = rows[neighbour]
+                gap = other.top - row.bottom if neighbour > index else row.top - other.bottom
+                in_margin = row.bottom < 0.1 * page.height or row.top > 0.9 * page.height
+                if gap < 0.4 * row.height and not in_margin:
+                    continue
+            candidates.append((page, row, value))
+    offsets: dict[int, set[int]] = defaultdict(set)
+    for page, _, value in candidates:
+        offsets[value - page.number].add(page.number)
+    # Numbering recurs: one match in a long document is a coincidence (a table cell "13" on
+    # page 13), but a two-page notice numbers only its second page.
+    needed = min(2, max(1, len(pages) - 1))
+    accepted = {
+        offset for offset, numbers in offsets.items() if len(numbers) >= (needed if offset == 0 else max(3, needed))
+    }
+    for page, row, value in candidates:
+        if value - page.number in accepted:
+            row.furniture = True
 
 
 def _mark_running_lines(pages: list[_Page]) -> None:
@@ -498,7 +558,8 @@ def _mark_running_lines(pages: list[_Page]) -> None:
         for row in band:
             key = re.sub(r"\d+", "#", unicodedata.normalize("NFC", row.text).casefold())
             key = re.sub(r"\s+", " ", key).strip()
-            if key:
+            # Bare numbers are page numbers or table cells, judged above, not running headers.
+            if sum(c.isalpha() for c in key) >= 2:
                 seen[key].append((page.number, row.top, row))
     for occurrences in seen.values():
         if len({number for number, _, _ in occurrences}) < needed:
@@ -520,7 +581,8 @@ def _mark_running_lines(pages: list[_Page]) -> None:
 
 
 def _clean(text: str) -> str:
-    return _CONTROL.sub(" ", unicodedata.normalize("NFC", text.replace("\t", " "))).strip()
+    text = text.replace("\t", " ").replace(_PDFIUM_HYPHEN, "-")
+    return _CONTROL.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
 _HARD_HYPHEN_END = re.compile(r"(?:^|\s)([a-z]{2,})-$")
@@ -532,7 +594,7 @@ def _rejoin_hyphens(lines: list[_Line]) -> None:
     a hard hyphen between two plain lower-case Latin fragments the first of which cannot be a
     Vietnamese syllable ("infor-" / "mation"). Vietnamese syllables are not hyphenated."""
     body = [line for line in lines if not line.furniture and line.text]
-    for first, second in zip(body, body[1:], strict=False):
+    for first, second in itertools.pairwise(body):
         text = first.text
         if text.endswith(_SOFT_HYPHENS) and len(text) > 1 and text[-2].isalpha():
             match = re.match(r"^(\w+)(.*)$", second.text)
@@ -572,11 +634,48 @@ class _PageResult:
     garbled: bool = False
     garbled_lines: int = 0
     error: str | None = None
+    signature: bool = False  # the page has a signature block, which may run over
 
 
-def _read_page(document: pdfium.PdfDocument, index: int) -> _PageResult:
-    """Text and geometry of one page; per-character boxes only where two columns may be."""
+# Annotations whose appearance is printed text: form fields and signature widgets (the
+# document number and date are often stamped into the header that way when a notice is signed
+# and registered), free-text notes and stamps.
+_TEXT_ANNOTATIONS = frozenset({pdfium_c.FPDF_ANNOT_WIDGET, pdfium_c.FPDF_ANNOT_FREETEXT, pdfium_c.FPDF_ANNOT_STAMP})
+
+
+def _has_text_annotations(page: pdfium.PdfPage) -> bool:
+    for i in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
+        annotation = pdfium_c.FPDFPage_GetAnnot(page.raw, i)
+        if not annotation:
+            continue
+        try:
+            if pdfium_c.FPDFAnnot_GetSubtype(annotation) in _TEXT_ANNOTATIONS:
+                return True
+        finally:
+            pdfium_c.FPDFPage_CloseAnnot(annotation)
+    return False
+
+
+def _load_page(document: pdfium.PdfDocument, index: int) -> tuple[pdfium.PdfPage, bool]:
+    """The page, with the appearances of its text-bearing annotations merged into its content
+    (in memory only) so that their text is read like any other; True if that happened."""
     page = document[index]
+    if page.formenv is None or not _has_text_annotations(page):
+        return page, False
+    try:
+        flattened = page.flatten(pdfium_c.FLAT_PRINT) == pdfium_c.FLATTEN_SUCCESS
+    except pdfium.PdfiumError:
+        return page, False
+    if flattened:
+        page.close()
+        page = document[index]
+    return page, flattened
+
+
+def _read_page(document: pdfium.PdfDocument, index: int, *, after_signature: bool = False) -> _PageResult:
+    """Text and geometry of one page; per-character boxes only where two columns may be: page 1,
+    pages with a signature block and the page after one (the block may run over)."""
+    page, flattened = _load_page(document, index)
     try:
         width, height = page.get_size()
         textpage = page.get_textpage()
@@ -587,17 +686,22 @@ def _read_page(document: pdfium.PdfDocument, index: int) -> _PageResult:
             text = textpage.get_text_range() if count > 0 else ""
             if len(text) != count:  # non-BMP characters shift indexes; rebuild one per index
                 text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i) or 32) for i in range(count))
-            if not text.strip():
+            spans = _line_spans(text)
+            if not spans:
                 return _PageResult(empty=True)
-            if is_garbled(text):
+            counts = [_word_counts(text[start:end]) for start, end in spans]
+            if _garbled(sum(c[0] for c in counts), sum(c[1] for c in counts), page=True):
                 return _PageResult(garbled=True)
             result = _Page(number=index + 1, width=width, height=height)
-            result.layout = index == 0 or bool(_SIGNATURE_HINT.search(unicodedata.normalize("NFC", text)))
+            # Flattened annotation text comes last in content order, as one line spanning the
+            # page: it must be cut and placed by geometry too.
+            signature = bool(_SIGNATURE_HINT.search(unicodedata.normalize("NFC", text)))
+            result.layout = index == 0 or flattened or signature or after_signature
             charbox = _CharBoxes(textpage, _Transform(page))
             pieces: list[_Piece] = []
             garbled_lines = 0
-            for start, end in _line_spans(text):
-                if _line_is_garbled(text[start:end]):
+            for (start, end), (good, odd) in zip(spans, counts, strict=True):
+                if _garbled(good, odd, page=False):
                     garbled_lines += 1
                     continue
                 if result.layout:
@@ -609,7 +713,7 @@ def _read_page(document: pdfium.PdfDocument, index: int) -> _PageResult:
             result.rows = _rows([p for p in pieces if p.text])
             if not result.rows:
                 return _PageResult(empty=True)
-            return _PageResult(page=result, garbled_lines=garbled_lines)
+            return _PageResult(page=result, garbled_lines=garbled_lines, signature=signature)
         finally:
             textpage.close()
     finally:
@@ -634,11 +738,16 @@ class PdfParser:
             raise InputError("file is empty")
         if b"%PDF-" not in data[:1024]:
             raise InputError("corrupt PDF: no %PDF- header")
+        # pdfium rebuilds a cut-off file from what is left and would return part of the text as
+        # if it were all: a file that does not end with %%EOF (allowing for trailing padding) is
+        # refused instead.
+        if b"%%EOF" not in data.rstrip(b"\0\r\n\t\x0c ")[-1024:]:
+            raise InputError("corrupt PDF: file is truncated (no %%EOF end marker)")
         warnings: list[str] = []
-        if b"%%EOF" not in data[-2048:]:
-            warnings.append("PDF has no end-of-file marker (truncated?); its text may be incomplete")
         document = _open(data)
         try:
+            with contextlib.suppress(pdfium.PdfiumError):
+                document.init_forms()  # lets pages flatten form fields; cheap (~0.05 ms)
             page_count = len(document)
             if page_count == 0:
                 raise InputError("corrupt PDF: it has no pages")
@@ -648,12 +757,14 @@ class PdfParser:
             empty: list[int] = []
             garbled: list[int] = []
             failed: list[int] = []
+            signature = False
             for index in range(page_count):
                 try:
-                    result = _read_page(document, index)
+                    result = _read_page(document, index, after_signature=signature)
                 except _TEXT_ERRORS as exc:
                     result = _PageResult(error=str(exc) or type(exc).__name__)
                 number = index + 1
+                signature = result.signature
                 if result.error:
                     failed.append(number)
                     warnings.append(f"page {number}: could not be read ({result.error}); skipped")
@@ -681,13 +792,15 @@ class PdfParser:
         if empty:
             warnings.append(f"page(s) {_page_list(empty)}: no text layer (scanned?); skipped, OCR is not supported yet")
 
-        for page in pages:
-            _mark_page_numbers(page)
+        _mark_page_numbers(pages)
         _mark_running_lines(pages)
 
         blocks: list[Block] = []
+        open_zone = False
+        previous_number = 0
         for page in pages:
-            lines = _ordered_lines(page)
+            lines, open_zone = _ordered_lines(page, continued=open_zone and page.number == previous_number + 1)
+            previous_number = page.number
             _rejoin_hyphens(lines)
             blocks.extend(
                 Block(text=line.text, page=page.number, kind="line", furniture=line.furniture)

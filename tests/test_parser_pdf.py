@@ -1,0 +1,496 @@
+"""PDF backend: reading order of two-column blocks, page furniture, garbage text layers, bad
+input. Synthetic PDFs are written by hand below (Helvetica, WinAnsi, so ASCII text: Vietnamese
+without diacritics still reads as Vietnamese syllables); Vietnamese-specific behaviour is checked
+on the real PDFs in ``corpus/originals``."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import struct
+import unicodedata
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from extractor.errors import InputError
+from extractor.parsers import parse_file
+from extractor.parsers import pdf as pdf_backend
+from extractor.parsers.base import ParsedDocument
+from extractor.parsers.pdf import PdfParser, is_garbled
+
+ROOT = Path(__file__).resolve().parent.parent
+ORIGINALS = ROOT / "corpus" / "originals"
+TXT = ROOT / "corpus" / "txt"
+CV_193 = "laocai-cv-193-ubnd-kt-quan-ly-vlncn"
+CV_2496 = "laocai-cv-2496-ubnd-kt-giao-sct-gp-van-chuyen-hhnh"
+CV_7432 = "laocai-cv-7432-ubnd-xd-trien-khai-qd-1074-pccc"
+MOJIBAKE = ORIGINALS / "laocai-kh-1105-dkt-kiem-tra-vlncn-pdf-mojibake.pdf"
+SIGNED = ORIGINALS / "laocai-tb-sct-ket-qua-kiem-tra-vlncn.signed.pdf"
+
+PAGE_W, PAGE_H = 595, 842
+BODY = [
+    "Cong tac quan ly nha nuoc ve vat lieu no cong nghiep thoi gian qua da dat nhieu ket qua",
+    "tich cuc, cac hoat dong lien quan da duoc quan ly chat che va nen nep hon truoc day.",
+    "Tuy nhien van con mot so ton tai, han che can duoc khac phuc trong thoi gian toi day",
+    "de bao dam an ninh, an toan tuyet doi trong cong tac quan ly tren dia ban toan tinh.",
+]
+
+
+# --- fixture builders -------------------------------------------------------------------------
+def _literal(text: str) -> bytes:
+    raw = text.encode("cp1252")
+    out = bytearray(b"(")
+    for byte in raw:
+        if byte in b"()\\":
+            out += b"\\" + bytes([byte])
+        elif 32 <= byte < 127:
+            out.append(byte)
+        else:
+            out += b"\\%03o" % byte
+    return bytes(out + b")")
+
+
+def content(items: list[tuple[float, float, str]], size: float = 11) -> bytes:
+    """A content stream drawing each (x, top, text) with Helvetica; ``top`` from the page top."""
+    ops = []
+    for x, top, text in items:
+        ops.append(b"BT /F1 %.1f Tf 1 0 0 1 %.2f %.2f Tm %s Tj ET" % (size, x, PAGE_H - top - size, _literal(text)))
+    return b"\n".join(ops)
+
+
+def body_lines(top: float = 200, lines: list[str] = BODY) -> list[tuple[float, float, str]]:
+    return [(72, top + 16 * i, line) for i, line in enumerate(lines)]
+
+
+def rotated(n: int) -> list[str]:
+    """The body lines in another order, so that pages do not repeat lines at the same height."""
+    return BODY[n % len(BODY):] + BODY[: n % len(BODY)]
+
+
+_PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    state = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + state[i] + key[i % len(key)]) % 256
+        state[i], state[j] = state[j], state[i]
+    out = bytearray()
+    i = j = 0
+    for byte in data:
+        i = (i + 1) % 256
+        j = (j + state[i]) % 256
+        state[i], state[j] = state[j], state[i]
+        out.append(byte ^ state[(state[i] + state[j]) % 256])
+    return bytes(out)
+
+
+def make_pdf(pages: list[bytes | None], *, user_password: bytes | None = None) -> bytes:
+    """A classic-xref PDF with one Helvetica font and one content stream per page (None: a page
+    with no content at all, like a scan without its image). With ``user_password`` it is
+    encrypted with the standard security handler (RC4, 40 bit, revision 2)."""
+    count = len(pages)
+    objects: list[bytes] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % (4 + 2 * i) for i in range(count)), count),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    file_id = hashlib.md5(b"notice-extractor test").digest()
+    key = None
+    trailer = b""
+    if user_password is not None:
+        permissions = struct.pack("<i", -44)
+        owner = _rc4(hashlib.md5((b"owner" + _PAD)[:32]).digest()[:5], (user_password + _PAD)[:32])
+        key = hashlib.md5((user_password + _PAD)[:32] + owner + permissions + file_id).digest()[:5]
+        encrypt_number = 4 + 2 * count
+        trailer = b"/Encrypt %d 0 R" % encrypt_number
+    for i, stream in enumerate(pages):
+        number = 4 + 2 * i
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources << /Font << /F1 3 0 R >> >> "
+            b"/Contents %d 0 R >>" % (PAGE_W, PAGE_H, number + 1)
+        )
+        data = stream or b""
+        if key is not None:
+            object_key = hashlib.md5(key + (number + 1).to_bytes(3, "little") + b"\0\0").digest()[:10]
+            data = _rc4(object_key, data)
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(data), data))
+    if key is not None:
+        objects.append(
+            b"<< /Filter /Standard /V 1 /R 2 /Length 40 /P -44 /O <%s> /U <%s> >>"
+            % (owner.hex().encode(), _rc4(key, _PAD).hex().encode())
+        )
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R /ID [<%s> <%s>] %s >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, file_id.hex().encode(), file_id.hex().encode(), trailer, xref
+    )
+    return bytes(out)
+
+
+def parse(data: bytes, name: str = "test.pdf") -> ParsedDocument:
+    return PdfParser().parse(Path(name), data)
+
+
+def texts(doc: ParsedDocument, *, furniture: bool = False) -> list[str]:
+    return [b.text for b in doc.blocks if b.furniture == furniture]
+
+
+@pytest.fixture(scope="module")
+def real() -> dict[str, ParsedDocument]:
+    return {stem: parse_file(ORIGINALS / f"{stem}.pdf") for stem in (CV_193, CV_2496, CV_7432)}
+
+
+def corpus_lines(stem: str) -> list[str]:
+    lines = (TXT / f"{stem}.txt").read_text(encoding="utf-8").splitlines()
+    return [unicodedata.normalize("NFC", " ".join(line.split())) for line in lines if line.strip()]
+
+
+# --- real PDFs ----------------------------------------------------------------------------------
+def test_real_header_block_reads_left_column_then_right(real: dict[str, ParsedDocument]) -> None:
+    assert texts(real[CV_193])[:10] == [
+        "UỶ BAN NHÂN DÂN",
+        "TỈNH LÀO CAI",
+        "Số: 193 /UBND-KT",  # the number is stamped in a signature field: annotations are read
+        "V/v tăng cường công tác quản",
+        "lý, giám sát hoạt động VLNCN,",
+        "TCTN trên địa bàn tỉnh",
+        "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Lào Cai, ngày 10 tháng 01 năm 2026",
+        "Kính gửi:",
+    ]
+    assert texts(real[CV_2496])[:10] == [
+        "ỦY BAN NHÂN DÂN",
+        "TỈNH LÀO CAI",
+        "Số: 2496 /UBND-KT",
+        "V/v triển khai thực hiện thủ tục cấp",
+        "Giấy phép vận chuyển hàng hoá nguy",
+        "hiểm loại 1,2,3,4,9",
+        "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Lào Cai, ngày 06 tháng 4 năm 2026",
+        "Kính gửi: Sở Công Thương.",
+    ]
+    header = texts(real[CV_7432])[:13]
+    assert header[:3] == ["ỦY BAN NHÂN DÂN", "TỈNH LÀO CAI", "Số: 7432 /UBND-XD"]
+    assert header[8] == "đảm yêu cầu về phòng cháy và chữa cháy"  # last line of V/v, still left column
+    assert header[9:] == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Lào Cai, ngày 21 tháng 7 năm 2026",
+        "Kính gửi:",
+    ]
+
+
+def test_real_signature_block_reads_recipients_then_signer(real: dict[str, ParsedDocument]) -> None:
+    lines = texts(real[CV_2496])
+    assert lines[lines.index("Nơi nhận:"):] == [
+        "Nơi nhận:",
+        "- Như trên;",
+        "- Chủ tịch UBND tỉnh;",
+        "- Phó CTUBND tỉnh Ngô Hạnh Phúc;",
+        "- Chánh VP, Phó CVP (đ/c Hùng);",
+        "- Lưu: VT, KT (Long).",
+        "TL. CHỦ TỊCH",
+        "KT. CHÁNH VĂN PHÒNG",
+        "PHÓ CHÁNH VĂN PHÒNG",
+        "Bùi Ngọc Hùng",
+    ]
+    lines = texts(real[CV_7432])
+    assert lines[lines.index("Nơi nhận:"):] == [
+        "Nơi nhận:",
+        "- Như trên;",
+        "- Chủ tịch UBND tỉnh;",
+        "- Phó Chủ tịch UBND tỉnh (phụ trách XD);",  # a smaller-font fragment on the same line
+        "- Chánh VP, Phó CVP UBND tỉnh (Đ/c Minh);",
+        "- Lưu: VT, TH, XD(Đông).",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "Phan Trung Bá",
+    ]
+
+
+def test_real_page_numbers_are_furniture(real: dict[str, ParsedDocument]) -> None:
+    doc = real[CV_193]
+    assert doc.pages == 4
+    assert [(b.page, b.text) for b in doc.blocks if b.furniture] == [(2, "2"), (3, "3"), (4, "4")]
+    assert not [b for b in doc.blocks if not b.furniture and b.text.strip().isdigit()]
+    assert texts(real[CV_7432], furniture=True) == []  # no page number printed there: nothing marked
+
+
+@pytest.mark.parametrize("stem", [CV_193, CV_2496, CV_7432])
+def test_real_no_line_lost_against_other_extractor(real: dict[str, ParsedDocument], stem: str) -> None:
+    """corpus/txt holds the same PDFs extracted by another tool: every line of it is here."""
+    ours = texts(real[stem])
+    expected = [line for line in corpus_lines(stem) if not line.isdigit()]  # its page numbers
+    if stem == CV_193:  # the other tool glued "01" to "năm" in the date
+        expected = [line.replace("01năm", "01 năm") for line in expected]
+    assert sorted(ours) == sorted(expected)
+
+
+def test_real_body_paragraph_complete(real: dict[str, ParsedDocument]) -> None:
+    flowing = " ".join(texts(real[CV_193]))
+    sentences = [
+        "Công tác quản lý nhà nước về vật liệu nổ công nghiệp (VLNCN), tiền chất thuốc nổ (TCTN) thời gian vừa qua, "
+        "đã được UBND tỉnh chỉ đạo triển khai và đạt được nhiều kết quả tích cực, các hoạt động liên quan đến VLNCN, "
+        "TCTN đã được quản lý chặt chẽ, nền nếp, góp phần tích cực vào phát triển kinh tế - xã hội, đảm bảo an ninh, "
+        "trật tự.",
+        "Tuy nhiên, bên cạnh kết quả đạt được, công tác quản lý VLNCN, TCTN vẫn còn một số tồn tại, hạn chế, như: "
+        "Công tác phối hợp giữa các ngành có lúc, có nơi chưa chặt chẽ; việc kiểm tra, giám sát chưa được thực hiện "
+        "thường xuyên, toàn diện; một số quy trình quản lý chậm được rà soát, cập nhật kịp thời theo quy định mới của "
+        "pháp luật; ý thức, trách nhiệm của các đơn vị, doanh nghiệp hoạt động liên quan VLNCN, TCTN chưa cao, chưa "
+        "thực hiện tốt các quy định của pháp luật về quản lý, sử dụng VLNCN, TCTN, một số trường hợp bị xử lý vi phạm "
+        "hành chính, truy cứu trách nhiệm hình sự.",
+        # across the page break from page 3 to page 4, with the page number "4" in between
+        "b) Chấp hành nghiêm các quy định pháp luật về VLNCN, TCTN và các quy định của pháp luật khác có liên quan;",
+        "Căn cứ ý kiến chỉ đạo trên, các cơ quan, đơn vị liên quan nghiêm túc triển khai thực hiện./.",
+    ]
+    for sentence in sentences:
+        assert sentence in flowing
+
+
+def test_real_blocks_are_lines_with_pages(real: dict[str, ParsedDocument]) -> None:
+    doc = real[CV_193]
+    assert doc.format == "pdf" and doc.warnings == ()
+    assert {b.kind for b in doc.blocks} == {"line"}
+    assert [b.page for b in doc.blocks] == sorted(b.page for b in doc.blocks)
+    assert {b.page for b in doc.blocks} == {1, 2, 3, 4}
+    assert all(b.text == unicodedata.normalize("NFC", b.text) and b.text == b.text.strip() for b in doc.blocks)
+    assert doc.sha256 == hashlib.sha256((ORIGINALS / f"{CV_193}.pdf").read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("path", [MOJIBAKE, SIGNED], ids=["mojibake", "signed"])
+def test_real_broken_font_encoding_is_refused(path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_file(path)
+    assert str(caught.value) == (
+        f"{path}: PDF text layer is unreadable (broken font encoding); OCR is not supported yet"
+    )
+
+
+def test_garbled_page_dropped_with_warning_when_others_are_readable() -> None:
+    merged = pdfium.PdfDocument.new()
+    merged.import_pages(pdfium.PdfDocument((ORIGINALS / f"{CV_2496}.pdf").read_bytes()))
+    merged.import_pages(pdfium.PdfDocument(SIGNED.read_bytes()), [0])
+    buffer = io.BytesIO()
+    merged.save(buffer)
+    doc = parse(buffer.getvalue())
+    assert doc.pages == 2
+    assert doc.warnings == ("page 2: text layer unreadable (broken font encoding); skipped",)
+    assert {b.page for b in doc.blocks} == {1}
+    assert "Bùi Ngọc Hùng" in texts(doc)
+
+
+# --- text quality -------------------------------------------------------------------------------
+def test_is_garbled_tells_mojibake_from_vietnamese() -> None:
+    assert is_garbled("6Ӣ CÔNG 7+ѬѪ1* &Ӝ1* H“A XÃ +Ӝ, &+Ӫ 1*+Ƭ$ 9,ӊ7 NAM ĈӝF OұS - 7ӵ do - +ҥQK Ph˙c")
+    assert is_garbled("L‡o Cai, ng‡y th·ng 3 QăP 2026 .LӇP tra YLӋF FKҩS h‡nh Quy ÿӏQK ph·p OXұW")
+    assert not is_garbled("SỞ CÔNG THƯƠNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc")
+    assert not is_garbled("Căn cứ Nghị định số 181/2024/NĐ-CP ngày 31/12/2024 của Chính phủ; HĐND, UBND tỉnh (đ/c Hùng)")
+    assert not is_garbled("Email: ubnd@laocai.gov.vn; Fax: 0214.3840.123; camera, iOffice, website")
+
+
+def test_garbled_latin1_text_layer_is_refused() -> None:
+    garbage = [
+        "L\u2021o Cai, ng\u2021y th\u00b7ng 3 n\u00cem 2026",
+        "C\u00d9ng ty c\u00db li\u00cdn quan Y\u00cdn B\u00b7i v\u2021 c\u00b7c \u00f0\u00cdn v\u00cb",
+        "K\u00cbm tra vi\u00cbc ch\u00adp h\u2021nh quy \u00f0\u00cbnh ph\u00b7p lu\u00adt",
+    ]
+    with pytest.raises(InputError, match=r"^PDF text layer is unreadable \(broken font encoding\); OCR is not"):
+        parse(make_pdf([content(body_lines(100, garbage))]))
+
+
+def test_garbled_line_on_readable_page_is_dropped_with_warning() -> None:
+    lines = [*BODY[:2], "C\u00d9ng ty c\u00db li\u00cdn quan Y\u00cdn B\u00b7i v\u2021 c\u00b7c", *BODY[2:]]
+    doc = parse(make_pdf([content(body_lines(100, lines))]))
+    assert texts(doc) == BODY
+    assert doc.warnings == ("page 1: 1 line(s) with unreadable text (broken font encoding) skipped",)
+
+
+# --- layout on synthetic pages ------------------------------------------------------------------
+def test_two_column_header_then_body() -> None:
+    page = content([
+        (90, 50, "UBND TINH LAO CAI"), (320, 50, "CONG HOA XA HOI CHU NGHIA VIET NAM"),
+        (100, 64, "SO CONG THUONG"), (350, 64, "Doc lap - Tu do - Hanh phuc"),
+        (95, 88, "So: 123/SCT-CN"), (330, 88, "Lao Cai, ngay 10 thang 01 nam 2026"),
+        (80, 104, "V/v kiem tra an toan"),
+        (85, 118, "vat lieu no cong nghiep"),
+        (200, 160, "Kinh gui: Cac don vi lien quan"),
+        *body_lines(190),
+    ])
+    assert texts(parse(make_pdf([page]))) == [
+        "UBND TINH LAO CAI", "SO CONG THUONG", "So: 123/SCT-CN", "V/v kiem tra an toan", "vat lieu no cong nghiep",
+        "CONG HOA XA HOI CHU NGHIA VIET NAM", "Doc lap - Tu do - Hanh phuc", "Lao Cai, ngay 10 thang 01 nam 2026",
+        "Kinh gui: Cac don vi lien quan", *BODY,
+    ]
+
+
+def test_signature_block_reads_left_then_right_and_runs_over_the_page() -> None:
+    page1 = content([
+        *body_lines(600),
+        (72, 680, "Noi nhan:"), (380, 680, "KT. GIAM DOC"),
+        (72, 694, "- Nhu tren;"), (380, 696, "PHO GIAM DOC"),
+        (72, 708, "- UBND tinh (bao cao);"),
+    ])
+    page2 = content([(72, 60, "- Luu: VT, CN."), (390, 60, "Nguyen Van An"), *body_lines(200, BODY[:1])])
+    doc = parse(make_pdf([page1, page2]))
+    assert texts(doc)[4:] == [
+        "Noi nhan:", "- Nhu tren;", "- UBND tinh (bao cao);", "KT. GIAM DOC", "PHO GIAM DOC",
+        "- Luu: VT, CN.", "Nguyen Van An", BODY[0],
+    ]
+
+
+def test_table_like_rows_elsewhere_stay_in_row_order() -> None:
+    page2 = content([(72, 100, "1"), (120, 100, "Cong ty A"), (400, 100, "23/3/2026"),
+                     (72, 116, "2"), (120, 116, "Cong ty B"), (400, 116, "25/3/2026"), *body_lines(200)])
+    doc = parse(make_pdf([content(body_lines(100)), page2]))
+    assert texts(doc)[4:6] == ["1 Cong ty A 23/3/2026", "2 Cong ty B 25/3/2026"]
+
+
+# --- furniture ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("label", ["{n}", "- {n} -", "Trang {n}", "{n}/3", "Page {n} of 3"])
+def test_page_numbers_at_top_or_bottom_are_furniture(label: str) -> None:
+    pages = [content(body_lines(100, rotated(0)))]
+    pages.append(content([(290, 30, label.format(n=2)), *body_lines(100, rotated(1))]))
+    pages.append(content([*body_lines(100, rotated(2)), (290, 800, label.format(n=3))]))
+    doc = parse(make_pdf(pages))
+    assert [(b.page, b.text) for b in doc.blocks if b.furniture] == [(2, label.format(n=2)), (3, label.format(n=3))]
+    assert texts(doc) == rotated(0) + rotated(1) + rotated(2)
+
+
+def test_numbers_that_are_not_page_numbers_are_kept() -> None:
+    lines = [BODY[0], "2", BODY[1]]  # a bare number in the middle of a page
+    pages = [content(body_lines(100, lines)), content([(72, 100, "17"), *body_lines(116, rotated(1))])]  # not page 2
+    doc = parse(make_pdf(pages))
+    assert texts(doc, furniture=True) == []
+    assert "2" in texts(doc) and "17" in texts(doc)
+
+
+def test_running_header_and_footer_are_furniture() -> None:
+    pages = [
+        content([(72, 30, f"Cong van so 12/UBND-KT ngay {n}/01/2026"), *body_lines(100, rotated(n)),
+                 (72, 810, "Tai lieu noi bo")])
+        for n in range(1, 4)
+    ]
+    doc = parse(make_pdf(pages))
+    assert [(b.page, b.text) for b in doc.blocks if b.furniture] == [
+        (n, text) for n in range(1, 4) for text in (f"Cong van so 12/UBND-KT ngay {n}/01/2026", "Tai lieu noi bo")
+    ]
+    assert texts(doc) == rotated(1) + rotated(2) + rotated(3)
+
+
+def test_repeated_text_at_different_heights_is_not_furniture() -> None:
+    pages = [content(body_lines(100 + 40 * n, [BODY[0], f"Muc {n} tiep theo"])) for n in range(3)]
+    assert texts(parse(make_pdf(pages)), furniture=True) == []
+
+
+# --- hyphenation -------------------------------------------------------------------------------
+def test_hyphen_split_word_rejoined_only_when_certain() -> None:
+    lines = [
+        "Tai lieu tieng Anh ghi ro infor-",
+        "mation ve don vi va hop dong.",
+        "Phat trien kinh te -",
+        "xa hoi cua tinh trong nam toi.",
+        "Cong tac kiem tra thuc-",
+        "hien theo ke hoach da duoc phe duyet.",
+    ]
+    assert texts(parse(make_pdf([content(body_lines(100, lines))]))) == [
+        "Tai lieu tieng Anh ghi ro information",
+        "ve don vi va hop dong.",
+        *lines[2:],
+    ]
+
+
+# --- bad input ---------------------------------------------------------------------------------
+def test_empty_file() -> None:
+    with pytest.raises(InputError, match=r"^file is empty$"):
+        parse(b"")
+
+
+@pytest.mark.parametrize("cut", [0.5, 0.9, 0.999])
+def test_truncated_pdf_is_corrupt(cut: float) -> None:
+    data = (ORIGINALS / f"{CV_2496}.pdf").read_bytes()
+    with pytest.raises(InputError, match=r"^corrupt PDF: file is truncated \(no %%EOF end marker\)$"):
+        parse(data[: int(len(data) * cut)])
+
+
+def test_padding_after_eof_marker_is_fine() -> None:
+    assert texts(parse(make_pdf([content(body_lines())]) + b"\0" * 5000 + b"\r\n")) == BODY
+
+
+def test_garbage_after_header_is_corrupt() -> None:
+    with pytest.raises(InputError, match=r"^corrupt PDF: cannot be opened \(data format error\)$"):
+        parse(b"%PDF-1.7\n" + bytes(range(256)) * 8 + b"\n%%EOF\n")
+
+
+def test_corrupt_xref_is_corrupt() -> None:
+    data = make_pdf([content(body_lines())])
+    start = data.index(b"1 0 obj")
+    with pytest.raises(InputError, match=r"^corrupt PDF: cannot be opened"):
+        parse(data[:start] + b"garbage" * 40 + data[data.index(b"xref"):])
+
+
+def test_encrypted_pdf_is_refused() -> None:
+    data = make_pdf([content(body_lines())], user_password=b"secret")
+    # The fixture is a real encrypted PDF: it opens with its password.
+    unlocked = pdfium.PdfDocument(data, password="secret")
+    assert BODY[0] in unlocked[0].get_textpage().get_text_range()
+    with pytest.raises(InputError) as caught:
+        parse(data)
+    assert str(caught.value).startswith("PDF is encrypted (password-protected); ")
+
+
+def test_scanned_pdf_without_text_layer_is_refused() -> None:
+    rectangle = b"0.5 g 50 50 495 742 re f"  # a page-sized grey box, standing in for the scan image
+    with pytest.raises(InputError) as caught:
+        parse(make_pdf([rectangle, None]))
+    assert str(caught.value) == "PDF has no text layer (scanned?); OCR is not supported yet"
+
+
+def test_pages_without_text_are_named_in_a_warning() -> None:
+    doc = parse(make_pdf([content(body_lines()), None, content(body_lines(200, rotated(1))), b"0.5 g 0 0 9 9 re f"]))
+    assert texts(doc) == BODY + rotated(1)
+    assert doc.warnings == ("page(s) 2, 4: no text layer (scanned?); skipped, OCR is not supported yet",)
+
+
+def test_too_many_pages_is_refused() -> None:
+    with pytest.raises(InputError, match=r"^PDF has too many pages \(2001; limit 2000\)$"):
+        parse(make_pdf([None] * 2001))
+
+
+def test_a_page_that_fails_is_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_read = pdf_backend._read_page
+
+    def flaky(document: pdfium.PdfDocument, index: int, **kwargs: bool) -> pdf_backend._PageResult:
+        if index == 1:
+            raise pdfium.PdfiumError("Failed to load page.")
+        return real_read(document, index, **kwargs)
+
+    monkeypatch.setattr(pdf_backend, "_read_page", flaky)
+    doc = parse(make_pdf([content(body_lines(200, rotated(n))) for n in range(3)]))
+    assert doc.warnings == ("page 2: could not be read (Failed to load page.); skipped",)
+    assert {b.page for b in doc.blocks} == {1, 3}
+
+
+def test_through_the_registry_errors_name_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(make_pdf([None]))
+    with pytest.raises(InputError) as caught:
+        parse_file(path)
+    assert str(caught.value) == f"{path}: PDF has no text layer (scanned?); OCR is not supported yet"
+    assert caught.value.stage == "parse"
+
+
+def test_sniff() -> None:
+    parser = PdfParser()
+    assert parser.sniff(b"%PDF-1.7\n...") and parser.sniff(b"\xef\xbb\xbf junk %PDF-1.4")
+    assert not parser.sniff(b"PK\x03\x04") and not parser.sniff(b"plain text")
