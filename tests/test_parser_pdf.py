@@ -60,6 +60,24 @@ def content(items: list[tuple[float, float, str]], size: float = 11) -> bytes:
     return b"\n".join(ops)
 
 
+def sideways_content(items: list[tuple[float, float, str]], size: float = 11) -> bytes:
+    """Like :func:`content` for a landscape page (842 x 595 as displayed) drawn on the portrait
+    media box turned by /Rotate 90: each run is drawn running up the page."""
+    ops = []
+    for x, top, text in items:
+        ops.append(b"BT /F1 %.1f Tf 0 1 -1 0 %.2f %.2f Tm %s Tj ET" % (size, top + size, x, _literal(text)))
+    return b"\n".join(ops)
+
+
+def rotate_pages(data: bytes, rotation: int) -> bytes:
+    document = pdfium.PdfDocument(data)
+    for index in range(len(document)):
+        document[index].set_rotation(rotation)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
 def body_lines(top: float = 200, lines: list[str] = BODY) -> list[tuple[float, float, str]]:
     return [(72, top + 16 * i, line) for i, line in enumerate(lines)]
 
@@ -354,6 +372,18 @@ def test_table_like_rows_elsewhere_stay_in_row_order() -> None:
                      (72, 116, "2"), (120, 116, "Cong ty B"), (400, 116, "25/3/2026"), *body_lines(200)])
     doc = parse(make_pdf([content(body_lines(100)), page2]))
     assert texts(doc)[4:6] == ["1 Cong ty A 23/3/2026", "2 Cong ty B 25/3/2026"]
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_page_rotation_does_not_change_reading_order(rotation: int) -> None:
+    """Reading follows the text's own direction: upright text on a page displayed turned reads
+    as before, and so does a landscape page drawn sideways and turned upright by /Rotate."""
+    items = [(90, 50, "UBND TINH LAO CAI"), (320, 50, "CONG HOA XA HOI CHU NGHIA VIET NAM"),
+             (100, 64, "SO CONG THUONG"), (350, 64, "Doc lap - Tu do - Hanh phuc"), *body_lines(190)]
+    expected = texts(parse(make_pdf([content(items)])))
+    assert texts(parse(rotate_pages(make_pdf([content(items)]), rotation))) == expected
+    landscape = [(x + 100, top, text) for x, top, text in items]
+    assert texts(parse(rotate_pages(make_pdf([sideways_content(landscape)]), 90))) == expected
 
 
 # --- furniture ----------------------------------------------------------------------------------

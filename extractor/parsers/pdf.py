@@ -2,20 +2,24 @@
 
 Why it is built this way:
 
-* **pypdfium2 does the reading.** Its text extraction is native and ~60x faster than
-  pdfplumber's pure-Python layout analysis, and it already yields lines in content order,
-  which for the Word/iText PDFs that provinces publish is reading order.
-* **Geometry is fetched only where it matters.** Every line gets a bounding box from its first
-  and last character (two calls), enough to sort lines and to recognise page numbers and running
-  headers. Only pages that hold a two-column block -- page 1 (issuer | national motto) and pages
-  with a signature block ("Nơi nhận:" | "KT. CHỦ TỊCH") -- get per-character boxes, so that a
-  line pdfium glued across the gutter ("Số: 12/UBND  Lào Cai, ngày ...") can be cut in two and
-  each column read top to bottom. pdfplumber is not needed at all.
+* **pypdfium2 does the reading.** Its text extraction is native and an order of magnitude
+  faster than pdfplumber's pure-Python layout analysis, and it yields lines in content order,
+  which for the Word/iText PDFs that provinces publish is reading order. pdfplumber is not used.
+* **Geometry is fetched only where it matters.** Every line gets a box from its first and last
+  character (two calls): enough to sort lines and to recognise page numbers and running
+  headers. Only page 1 (issuer | national motto), pages with a signature block ("Nơi nhận:" |
+  "KT. CHỦ TỊCH") and the page after one get per-character boxes, so that a line pdfium glued
+  across the gutter ("Số: 12/UBND   Lào Cai, ngày ...") can be cut, and each column of such a
+  block read top to bottom, left column first.
+* **Stamped text counts.** When a notice is signed and registered, its number and date are
+  often printed by a form field or signature widget; those appearances are flattened into the
+  page (in memory) so that "Số: 193/UBND-KT" is read whole.
 * **A garbage text layer is worse than none.** Signed PDFs from provincial systems often embed
   fonts whose ToUnicode map is wrong ("6Ӣ CÔNG 7+ѬѪ1*" for "SỞ CÔNG THƯƠNG"). Such pages are
   recognised by the share of words that cannot be Vietnamese (odd scripts, impossible casing,
   impossible syllables) and are dropped with a warning rather than passed on as text.
-* Nothing here joins wrapped lines: a later stage does that for every format.
+* Nothing here joins wrapped lines into paragraphs: a later stage does that for every format.
+  Page furniture is kept, marked ``furniture=True``, so that it can be traced.
 """
 
 from __future__ import annotations
@@ -67,7 +71,7 @@ _LIST_ITEM = re.compile(r"^[-+•–]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
 _SOFT_HYPHENS = ("\u00ad", "\x02")
 
-_TEXT_ERRORS = (pdfium.PdfiumError, OSError, ValueError, MemoryError)
+_TEXT_ERRORS = (pdfium.PdfiumError, OSError, ValueError, MemoryError, RuntimeError, ctypes.ArgumentError)
 
 
 # --------------------------------------------------------------------------- text quality
@@ -190,14 +194,18 @@ class _Page:
 
 
 class _Transform:
-    """Maps PDF user space to display space for the page's crop box and /Rotate."""
+    """Maps PDF user space to reading space: x along the lines, y down the page.
 
-    def __init__(self, page: pdfium.PdfPage) -> None:
+    The orientation is the text's own, not the page's /Rotate: text drawn upright on a page
+    that is merely displayed rotated still reads along user-space x, and a landscape table
+    drawn sideways on a portrait page reads along its own baseline."""
+
+    def __init__(self, page: pdfium.PdfPage, rotation: int) -> None:
         self.x0, self.y0, self.x1, self.y1 = page.get_cropbox()
-        self.rotation = page.get_rotation() % 360
+        self.rotation = rotation
 
     def box(self, left: float, top: float, right: float, bottom: float) -> tuple[float, float, float, float]:
-        """(x0, x1, top, bottom) in display space."""
+        """(x0, x1, top, bottom) in reading space."""
         r = self.rotation
         if r == 90:
             xs, ys = (bottom - self.y0, top - self.y0), (left - self.x0, right - self.x0)
@@ -208,6 +216,32 @@ class _Transform:
         else:
             xs, ys = (left - self.x0, right - self.x0), (self.y1 - top, self.y1 - bottom)
         return min(xs), max(xs), min(ys), max(ys)
+
+    @property
+    def size(self) -> tuple[float, float]:
+        """(width, height) of the page in reading space."""
+        width, height = self.x1 - self.x0, self.y1 - self.y0
+        return (height, width) if self.rotation in (90, 270) else (width, height)
+
+
+def _text_rotation(textpage: pdfium.PdfTextPage, text: str, spans: list[tuple[int, int]]) -> int:
+    """0, 90, 180 or 270: the direction in which most lines run in user space (90: upwards),
+    from the first and last character of up to 20 lines."""
+    dx = dy = 0.0
+    raw = textpage.raw
+    rect = pdfium_c.FS_RECTF()
+    for start, end in [span for span in spans if span[1] - span[0] >= 4][:20]:
+        centres = []
+        for index in (start, end - 1 if text[end - 1] != _PDFIUM_HYPHEN else end - 2):
+            if not pdfium_c.FPDFText_GetLooseCharBox(raw, index, ctypes.byref(rect)):
+                break
+            centres.append(((rect.left + rect.right) / 2, (rect.top + rect.bottom) / 2))
+        if len(centres) == 2:
+            dx += centres[1][0] - centres[0][0]
+            dy += centres[1][1] - centres[0][1]
+    if abs(dx) >= abs(dy):
+        return 0 if dx >= 0 else 180
+    return 90 if dy > 0 else 270
 
 
 class _CharBoxes:
@@ -677,7 +711,6 @@ def _read_page(document: pdfium.PdfDocument, index: int, *, after_signature: boo
     pages with a signature block and the page after one (the block may run over)."""
     page, flattened = _load_page(document, index)
     try:
-        width, height = page.get_size()
         textpage = page.get_textpage()
         try:
             count = textpage.count_chars()
@@ -692,12 +725,14 @@ def _read_page(document: pdfium.PdfDocument, index: int, *, after_signature: boo
             counts = [_word_counts(text[start:end]) for start, end in spans]
             if _garbled(sum(c[0] for c in counts), sum(c[1] for c in counts), page=True):
                 return _PageResult(garbled=True)
+            transform = _Transform(page, _text_rotation(textpage, text, spans))
+            width, height = transform.size
             result = _Page(number=index + 1, width=width, height=height)
             # Flattened annotation text comes last in content order, as one line spanning the
             # page: it must be cut and placed by geometry too.
             signature = bool(_SIGNATURE_HINT.search(unicodedata.normalize("NFC", text)))
             result.layout = index == 0 or flattened or signature or after_signature
-            charbox = _CharBoxes(textpage, _Transform(page))
+            charbox = _CharBoxes(textpage, transform)
             pieces: list[_Piece] = []
             garbled_lines = 0
             for (start, end), (good, odd) in zip(spans, counts, strict=True):
