@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .parsers.base import Block, ParsedDocument
 
@@ -31,6 +32,7 @@ def clean_line(text: str) -> str:
     return re.sub(r" {2,}", " ", text).strip()
 
 
+@lru_cache(maxsize=65536)  # the same short phrases are folded over and over (hot path)
 def fold(text: str) -> str:
     """Matching key of NFC ``text`` with the same length (see module docstring)."""
     folded = unicodedata.normalize("NFC", _TONE_ON_SECOND.sub(r"\1\3\2", unicodedata.normalize("NFD", text)))
