@@ -189,9 +189,19 @@ def _is_closing(p: Paragraph) -> bool:
         and not re.match(r"^(giao|đề nghị|yêu cầu)\b", f)))
 
 
-def _is_opener(p: Paragraph) -> bool:
+def _is_opener(p: Paragraph, cues: str = "directive_openers") -> bool:
+    """The sentence that opens a directive part: "… kết luận như sau:", "… yêu cầu các cơ quan
+    thực hiện tốt một số nội dung sau:"; not "… chưa đạt yêu cầu, … ba điểm nghẽn lớn:"."""
     f = fold(p.text).rstrip()
-    return p.label is None and f.endswith(":") and _has(table("sections")["directive_openers"], f[-200:])
+    if p.label is not None or not f.endswith(":"):
+        return False
+    words = table("sections")
+    if any(f.endswith(fold(w)) for w in words["list_intros"]):
+        return False
+    clause = re.split(r"[.;]\s", f)[-1]
+    for noun_use in words["opener_noun_uses"]:
+        clause = clause.replace(fold(noun_use), " ")
+    return any(re.search(rf"(?<!\w){re.escape(fold(w))}(?!\w)", clause) for w in words[cues])
 
 
 def heading_role(p: Paragraph) -> str | None:
@@ -217,12 +227,13 @@ def mark_directive(root: Section) -> bool:
     opener_seen = False
     headed = any(n.label and n.label.kind in ("roman", "part", "article") for n in root.children)
 
-    def visit(children: list[Section], on: bool, top: bool, opener: Paragraph | None) -> None:
+    def visit(children: list[Section], on: bool, top: bool, opener: Paragraph | None, in_request: bool = False) -> None:
         nonlocal opener_seen
         for node in children:
             p = node.paragraph
             assert p is not None
-            if not node.children and _is_opener(p):
+            # Inside "Kiến nghị", only a demand on subordinates ("yêu cầu", "giao") opens tasks.
+            if not node.children and _is_opener(p, "subordinate_cues" if in_request else "directive_openers"):
                 opener_seen = True
                 on = True
                 opener = p
@@ -234,14 +245,36 @@ def mark_directive(root: Section) -> bool:
             elif role == "directive":
                 node_on = True
             elif top and node.label is not None and not (headed and node.label.kind in ("roman", "part", "article")):
-                node_on = True  # a numbered item of a letter or plan body
+                # A numbered item of a letter: directive after an opening sentence, or when it
+                # names who acts ("1. Ban Quản lý … báo cáo …", "2. Giao Sở …").
+                node_on = on or _names_actor(node)
             else:
                 node_on = on
             node.directive = node_on
-            visit(node.children, node_on, False, opener)
+            # Requests to a higher level ("V. KIẾN NGHỊ") assign nothing, whatever they open with.
+            request = in_request or (role == "background" and _starts_with_any(p, "request_headings"))
+            visit(node.children, node_on, False, opener, request)
 
     visit(root.children, False, True, None)
     return opener_seen
+
+
+def _starts_with_any(p: Paragraph, key: str) -> bool:
+    title = re.sub(r"^(?:các|những)\s+", "", fold(p.body))
+    return any(title.startswith(fold(w)) for w in table("sections")[key])
+
+
+def _names_actor(node: Section) -> bool:
+    """Whether an item (or its first sub-item) opens with a unit or an assigner cue."""
+    from .steps.units import mention_at  # a lexicon lookup only; no later stage is run
+
+    for n in [node, *node.children[:1]]:
+        if n.paragraph is None:
+            continue
+        body = n.paragraph.body
+        if mention_at(body, 0) or re.match(r"(?i)^(giao|đề nghị|yêu cầu)\b", body):
+            return True
+    return False
 
 
 def build_structure(layout: Layout) -> Structure:
