@@ -88,6 +88,24 @@ def _starts_lower(text: str) -> bool:
     return first.islower()
 
 
+def _starts_sentence(text: str) -> bool:
+    """A line opening with a capitalised common word, not a unit or document name."""
+    if not text[:1].isupper() or text[:2].isupper():
+        return False
+    names = table("units")["head_nouns"] + table("doc_types")["types"] + ["Thông tư", "Nghị định", "Luật", "Văn bản", "Điều"]
+    return not any(text.startswith(n) for n in names) and text.split()[0].rstrip(",;:").isalpha()
+
+
+def names_only(text: str) -> bool:
+    """Whether ``text`` is nothing but unit names joined by ",", "và", "/", ";"."""
+    from .steps.units import mentions  # lexicon lookup only
+
+    rest = text
+    for m in reversed(mentions(text)):
+        rest = rest[:m.start] + rest[m.end:]
+    return bool(text.strip()) and not re.sub(r"\b(?:và|các)\b|[,;/\s]", "", rest)
+
+
 def _continues(group: list[Line], line: Line, wrap_width: int) -> bool:
     """Whether ``line`` continues the paragraph whose lines so far are ``group``."""
     prev = group[-1].text
@@ -99,6 +117,13 @@ def _continues(group: list[Line], line: Line, wrap_width: int) -> bool:
     if heading_label and heading_label.kind not in ("dash", "plus", "dot") and len(prev) < 0.6 * wrap_width \
             and not _starts_lower(text):
         # A labelled line that stops well short of the wrap width is a heading ("1. Mục đích").
+        return False
+    first_label = find_label(group[0].text) if len(group) <= 3 else None
+    joined = " ".join(g.text for g in group)
+    if first_label and first_label.kind not in ("dash", "plus", "dot") and not _TERMINAL.search(prev) \
+            and _starts_sentence(text) and names_only(joined[len(first_label.text):]):
+        # "1. Công an tỉnh, …, Ủy ban nhân dân các xã, phường" then "Theo chức năng, …": a
+        # heading that only names units, then its body.
         return False
     if line.kind == "table_row" or _OPENERS.match(text):
         return False

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from .normalise import fold
-from .paragraphs import Label, Layout, Paragraph
+from .paragraphs import Label, Layout, Paragraph, names_only
 from .vocab import table
 
 _SIGNATURE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.\s|^(?:CHỦ TỊCH|GIÁM ĐỐC|CHÁNH VĂN PHÒNG|PHÓ )[^a-zà-ỹ]*$")
@@ -86,7 +86,9 @@ def looks_like_heading(p: Paragraph) -> bool:
     letters = [c for c in body if c.isalpha()]
     if letters and all(c.isupper() for c in letters):
         return True
-    return len(body.split()) <= 16 and not body.endswith((".", ";")) and ": " not in body
+    if body.endswith((".", ";")) or ": " in body:
+        return False
+    return len(body.split()) <= 16 or names_only(body)
 
 
 def _family(label: Label) -> tuple[str, int]:
