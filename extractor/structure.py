@@ -121,6 +121,12 @@ def build_tree(paragraphs: tuple[Paragraph, ...]) -> Section:
             continue
         if p.label is None or p.kind == "table_row":
             top = stack[-1]
+            if len(stack) == 2 and top.label and top.label.kind == "num" and not top.children \
+                    and not looks_like_heading(top.paragraph) and p.text[:1].isupper():
+                # After a numbered sentence at the top ("3. Sở Công Thương … báo cáo …"), a new
+                # paragraph speaks to the whole list ("Báo cáo của các cơ quan … trước ngày …").
+                del stack[1:]
+                top = root
             if top is not root and not top.children and not looks_like_heading(top.paragraph):
                 top.continuation.append(p)
             else:

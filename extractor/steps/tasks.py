@@ -14,6 +14,7 @@ from ..normalise import fold
 from ..paragraphs import Paragraph
 from ..structure import Section, Structure, is_attribute, looks_like_heading
 from ..vocab import alternation, table
+from .fields import find_deadlines
 from .units import UnitMention, expand_enumeration, mention_at, mentions
 
 
@@ -228,10 +229,17 @@ def letter_drafts(structure: Structure, addressees: list[str]) -> list[TaskDraft
         p = node.paragraph
         if p is None or node.directive or node.children or p.label is not None or _BACKGROUND_START.match(p.text):
             continue
-        assigned = assigned_in_text(p.text)
-        if not assigned or p.text.rstrip().endswith(":"):
+        if p.text.rstrip().endswith(":"):
             continue
-        units = assigned[0]
+        assigned = assigned_in_text(p.text)
+        if assigned:
+            units = assigned[0]
+        elif structure.has_opener and any(d.kind == "by_date" for d in find_deadlines(p.text, None, 2000)):
+            # "Báo cáo của các cơ quan, đơn vị gửi về UBND tỉnh trước ngày 12/6/2026": a time
+            # limit on the action asked for above.
+            units = responsible_in_text(p.text) or list(addressees)
+        else:
+            continue
         if all(fold(u) in _GENERIC for u in units) and addressees:
             units = list(addressees)
         last = node.continuation[-1] if node.continuation else p
