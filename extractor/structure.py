@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .normalise import fold
 from .paragraphs import Label, Layout, Paragraph, names_only
+from .vntext import fold
 from .vocab import table
 
 _SIGNATURE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.\s|^(?:CHỦ TỊCH|GIÁM ĐỐC|CHÁNH VĂN PHÒNG|PHÓ )[^a-zà-ỹ]*$")

@@ -24,7 +24,7 @@ def alternation(words: list[str], folded: bool = False) -> str:
 
     With ``folded``, phrases are folded first, to be matched against folded text."""
     if folded:
-        from .normalise import fold
+        from .vntext import fold
 
         words = [fold(w) for w in words]
     parts = sorted(set(words), key=len, reverse=True)

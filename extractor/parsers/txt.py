@@ -10,7 +10,8 @@ from typing import ClassVar
 from charset_normalizer import from_bytes
 
 from ..errors import InputError
-from .base import Block, ParsedDocument
+from .base import ParsedDocument
+from .pipe_tables import rebuild_tables
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -98,14 +99,16 @@ class TextParser:
         if not text.strip():
             raise InputError("file holds no text")
         markdown = path.suffix.lower() in (".md", ".markdown")
-        blocks = []
+        lines: list[str] = []
+        pages: list[int] = []
         page = 1
         for raw_line in text.splitlines():
             if "\f" in raw_line:
                 page += raw_line.count("\f")
                 raw_line = raw_line.replace("\f", "")
-            line = strip_markdown(raw_line) if markdown else _MARKDOWN_EMPHASIS.sub("", raw_line)
-            blocks.append(Block(text=line, page=page, kind="line"))
+            lines.append(strip_markdown(raw_line) if markdown else _MARKDOWN_EMPHASIS.sub("", raw_line))
+            pages.append(page)
+        blocks = rebuild_tables(lines, pages)
         return ParsedDocument(
             path=str(path), format="txt", sha256=sha256_of(data),
             pages=page if page > 1 else None, blocks=tuple(blocks),

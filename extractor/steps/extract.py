@@ -70,6 +70,7 @@ def figures_step(t: TaskFields, ctx: Context) -> TaskFields:
     text = t.text(ctx)
     label = find_label(text)
     masked = [(0, len(label.text))] if label else []
+    masked += list(t.draft.masked)
     masked += [(c.start, c.end) for c, _ in t.criteria] + [(r.start, r.end) for r, _ in t.references]
     masked += [(d.start, d.end) for d, b in t.deadlines if b == base]
     return replace(t, figures=tuple((f, base) for f in find_figures(text, masked)))

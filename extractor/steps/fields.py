@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..normalise import fold
 from ..vnnum import end_of_month, end_of_quarter, parse_number, quarter_number, resolve_day_month, safe_date
+from ..vntext import fold
 from ..vocab import alternation, table
 
 
@@ -172,7 +172,7 @@ _NUMBER = re.compile(r"(?<![\w.,/:+\-–])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\
 _DURATION = re.compile(r"^\s*(?:ngày|tháng|năm|tuần|giờ|phút|h\b|" + fold("quý") + ")")
 _UNIT = re.compile(r"^\s*(%|[^\W\d_][^\s,;:.()]*(?:\s+[^\W\d_A-ZĐ][^\s,;:.()]*)?)")
 _BEFORE_NOT_FIGURE = re.compile(fold(
-    r"(?:số|năm|tháng|ngày|quý|khoản|điều|điểm|mục|phụ lục|biểu|loại|đợt|lần thứ|giai đoạn|km|qcvn|tcvn|lô|thửa|tờ|tầng|phòng|tổ|thôn|bản|đội)\s*$"
+    r"(?:số|chỉ thị|nghị quyết|quyết định|kế hoạch|đề án|thông tư|nghị định|văn bản|công văn|thông báo|năm|tháng|ngày|quý|khoản|điều|điểm|mục|phụ lục|biểu|loại|đợt|lần thứ|giai đoạn|km|qcvn|tcvn|lô|thửa|tờ|tầng|phòng|tổ|thôn|bản|đội)\s*$"
 ))
 
 

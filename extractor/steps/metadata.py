@@ -7,10 +7,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ..normalise import fold
 from ..paragraphs import Paragraph
 from ..structure import Structure
 from ..vnnum import safe_date
+from ..vntext import fold
 from ..vocab import table
 
 _NUMBER = re.compile(r"^Số\s*:?\s*(?P<num>\d+[a-zA-Z]?)?\s*/\s*(?P<sym>[^\s|]+)")

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..normalise import fold
 from ..paragraphs import Paragraph
+from ..parsers.pipe_tables import column_role, is_task_header
 from ..structure import Section, Structure, is_attribute, looks_like_heading
+from ..vntext import fold
 from ..vocab import alternation, table
 from .fields import find_deadlines
 from .units import UnitMention, expand_enumeration, mention_at, mentions
@@ -31,6 +32,8 @@ class TaskDraft:
     coordinating: tuple[str, ...]
     attribute_text: str = ""  # text of inherited attribute lines (deadlines stated there)
     attribute_start: int = 0
+    # Spans (relative to ``start``) that hold no values: a table row's index cell.
+    masked: tuple[tuple[int, int], ...] = ()
 
 
 _GENERIC = {fold(w) for w in ("các cơ quan", "các đơn vị", "cơ quan", "đơn vị", "các cơ quan, đơn vị",
@@ -117,15 +120,21 @@ def heading_units(p: Paragraph) -> list[str]:
         if folded.startswith(fold(prefix) + " "):
             body = body[len(prefix) + 1:].lstrip()
             break
-    whole = mention_at(body, 0)
-    if not whole:
+    if not mention_at(body, 0):
         return []
-    if whole.end >= len(body.rstrip(" .:")):
-        return [body]
-    # Split where another unit begins after ",", "và", "/" or ";" — not inside a group.
+    return split_unit_list(body)
+
+
+def split_unit_list(text: str) -> list[str]:
+    """'Công an tỉnh, các sở, ban, ngành và Ủy ban nhân dân các xã, phường' -> three units:
+    split where another unit begins after ",", "và", "/" or ";" — not inside a group."""
+    text = text.strip(" .:;")
+    whole = mention_at(text, 0)
+    if whole and whole.end >= len(text):
+        return [text]
     heads = alternation(table("units")["head_nouns"])
-    pieces = re.split(rf"\s*(?:/|;|,\s*(?=(?:{heads})\b|các\s)|\s+và\s+(?=(?:{heads})\b))\s*", body)
-    return [x.strip(" ,;") for x in pieces if x.strip(" ,;")]
+    pieces = re.split(rf"\s*(?:/|;|,\s*(?=(?:{heads})\b|[Cc]ác\s)|\s+và\s+(?=(?:{heads})\b|[Cc]ác\s))\s*", text)
+    return [x.strip(" ,;.") for x in pieces if x.strip(" ,;.")]
 
 
 def attribute_units(section: Section) -> tuple[list[str], list[str]]:
@@ -216,9 +225,46 @@ def draft_tasks(structure: Structure, addressees: list[str]) -> list[TaskDraft]:
             attribute_text=attr_text, attribute_start=attr_start,
         ))
     drafts.extend(letter_drafts(structure, addressees))
+    drafts.extend(table_drafts(structure))
     return sorted(drafts, key=lambda d: d.start)
 
 
+def table_drafts(structure: Structure) -> list[TaskDraft]:
+    """GUIDELINES rule 5: each row of a task table (STT | Nội dung | Đơn vị chủ trì | Thời hạn)
+    is one task, with its units and time limit read from their columns."""
+    out: list[TaskDraft] = []
+    roles: list[str | None] = []
+    for p in structure.layout.paragraphs:
+        if p.kind != "table_row":
+            roles = []
+            continue
+        cells = list(p.cells)
+        if is_task_header(cells):
+            roles = [column_role(c) for c in cells]
+            continue
+        if cells and column_role(cells[0]) == "index":
+            roles = []  # the header of another table, not a task table
+            continue
+        if not roles:
+            continue
+        by_role: dict[str, str] = {}
+        for role, cell in zip(roles, cells, strict=False):
+            if role and cell and role not in by_role:
+                by_role[role] = cell
+        content = by_role.get("content", "")
+        if not content or _CELL_INDEX.match(content) or is_task_header(cells):
+            continue
+        responsible = [u for part in re.split(r";\s*|\n", by_role.get("responsible", "")) for u in split_unit_list(part)]
+        coordinating = [u for part in re.split(r";\s*|\n", by_role.get("coordinating", "")) for u in split_unit_list(part)]
+        index_end = len(cells[0]) if roles and roles[0] == "index" else 0
+        out.append(TaskDraft(start=p.start, end=p.end, page=p.page, section=f"table/{cells[0] or p.index}",
+                             masked=((0, index_end),) if index_end else (),
+                             headings=(), responsible=tuple(dict.fromkeys(responsible)),
+                             coordinating=tuple(dict.fromkeys(c for c in coordinating if c not in responsible))))
+    return out
+
+
+_CELL_INDEX = re.compile(r"^\(?\d{1,3}\)?\.?$")
 _BACKGROUND_START = re.compile(r"^(?:Căn cứ|Ngày\s+\d|Theo\b|Tuy nhiên|Trong thời gian|Thực hiện (?:Văn bản|Công văn|Kế hoạch|Quyết định|Chỉ thị|Nghị quyết|Thông báo))")
 
 

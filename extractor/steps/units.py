@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from ..normalise import fold
+from ..vntext import fold
 from ..vocab import alternation, table
 
 
