@@ -49,13 +49,16 @@ def _lexicon() -> dict:
     units = table("units")
     heads = alternation(units["head_nouns"])
     groups = alternation(units["group_heads"])
-    stops = alternation(units["responsible_verbs"] + ["chưa", "đã", "đang", "được", "để", "theo", "trong việc"])
+    stops = alternation(units["responsible_verbs"] + ["chưa", "đã", "đang", "được giao", "để", "theo", "trong việc"])
     return {
         "head": re.compile(rf"(?<![\w])(?:{heads})(?![\w])"),
         "group": re.compile(rf"(?<![\w])(?:{groups})(?![\w])"),
         "stop": re.compile(rf"\s+(?:{stops})(?![\w])", re.IGNORECASE),
         "localities": {fold(w) for w in units["localities"]},
         "head_at": re.compile(rf"^(?:{heads})(?![\w])"),
+        # Where a group gives way to the next unit: a clause mark, or "," / "và" before a
+        # unit head or another group ("Các Sở, ngành và các cơ quan chức năng").
+        "next_unit": re.compile(rf"[;:.()]|(?:,|\s+và)\s+(?=(?:{heads})(?![\w])|các\s|Các\s|(?:{groups})(?![\w]))"),
     }
 
 
@@ -139,19 +142,16 @@ def name_end(text: str, pos: int) -> int:
     return end
 
 
-def group_end(text: str, pos: int, limit: int | None = None) -> int:
+def group_end(text: str, pos: int, head_end: int | None = None) -> int:
     """End of a group named as a group ("các sở, ban, ngành, đoàn thể tỉnh"): up to a verb,
-    a clause mark, or "và" before another unit."""
+    a clause mark, or "và"/"," before another unit."""
     lex = _lexicon()
-    limit = min(len(text), limit or pos + 250)
-    m_stop = lex["stop"].search(text, pos, limit)
+    limit = min(len(text), pos + 250)
+    m_stop = lex["stop"].search(text, head_end or pos, limit)
     end = m_stop.start() if m_stop else limit
-    m_punct = re.compile(r"[;:.()]|,\s+(?=(?:" + alternation(table("units")["head_nouns"]) + r")\b)").search(text, pos, end)
-    if m_punct:
-        end = m_punct.start()
-    m_and = re.compile(r"\s+và\s+(?=(?:" + alternation(table("units")["head_nouns"]) + r")\b)").search(text, pos, end)
-    if m_and:
-        end = m_and.start()
+    m_next = lex["next_unit"].search(text, head_end or pos, end)
+    if m_next:
+        end = m_next.start()
     return len(text[:end].rstrip(" ,"))
 
 
@@ -168,7 +168,7 @@ def mention_at(text: str, pos: int) -> UnitMention | None:
         return UnitMention(pos, end, text[pos:end])
     g = lex["group"].match(text, pos)
     if g:
-        end = group_end(text, pos)
+        end = group_end(text, pos, g.end())
         if end > pos + 4:
             return UnitMention(pos, end, text[pos:end], group=True)
     return None
@@ -190,19 +190,35 @@ def mentions(text: str) -> list[UnitMention]:
     return found
 
 
-_ENUM = re.compile(r"(?P<head>các\s+(?:Phòng|Sở|Ban|phòng|sở)(?:,\s*ngành)?)\s*:\s*(?P<items>[^;().]+)")
+_ENUM_KIND = re.compile(r"(?P<head>[Cc]ác\s+(?:Phòng|Sở|Ban|phòng|sở))(?:,\s*(?:ngành|ban, ngành))?\s*:\s*(?P<items>[^;().]+)")
+_ENUM_PLACE = re.compile(
+    r"(?P<head>Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Công an|Chủ tịch UBND|Chủ tịch Ủy ban nhân dân)\s+các\s+"
+    r"(?P<place>xã|phường|thị trấn|huyện|thành phố)\s*:\s*(?P<items>[^;().]+)")
+
+
+def _enumeration_items(items: str) -> list[str]:
+    """Items of "Tư pháp, Nội vụ, Văn hóa, Thể thao và Du lịch": commas split, except inside
+    official names that hold one (``names_with_commas``)."""
+    protected = items
+    names = table("units")["names_with_commas"]
+    for i, name in enumerate(names):
+        protected = protected.replace(name, f"\x00{i}\x00")
+    out = []
+    for item in protected.split(","):
+        item = re.sub(r"\x00(\d+)\x00", lambda m: names[int(m.group(1))], item).strip(" .;")
+        if item and item[:1].isupper():
+            out.append(item)
+    return out
 
 
 def expand_enumeration(text: str, pos: int = 0) -> list[str]:
-    """'các Phòng: Nội vụ, Tư pháp' -> ['Phòng Nội vụ', 'Phòng Tư pháp']."""
-    m = _ENUM.search(text, pos)
+    """'các Phòng: Nội vụ, Tư pháp' -> ['Phòng Nội vụ', 'Phòng Tư pháp'];
+    'UBND các phường: Âu Lâu, Yên Bái' -> ['UBND phường Âu Lâu', 'UBND phường Yên Bái']."""
+    m = _ENUM_PLACE.search(text, pos)
+    if m and (m.start() - pos) < 30:
+        return [f"{m.group('head')} {m.group('place')} {item}" for item in _enumeration_items(m.group("items"))]
+    m = _ENUM_KIND.search(text, pos)
     if not m:
         return []
     head = m.group("head").split()[1].rstrip(",").capitalize()
-    out = []
-    for item in m.group("items").split(","):
-        item = item.strip(" .;")
-        if not item or not item[:1].isupper():
-            continue
-        out.append(item if _lexicon()["head_at"].match(item) else f"{head} {item}")
-    return out
+    return [item if _lexicon()["head_at"].match(item) else f"{head} {item}" for item in _enumeration_items(m.group("items"))]
