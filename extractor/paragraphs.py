@@ -127,6 +127,8 @@ def _continues(group: list[Line], line: Line, wrap_width: int) -> bool:
         return False
     if line.kind == "table_row" or _OPENERS.match(text):
         return False
+    if group[0].text.startswith("(") and prev.endswith(")"):
+        return False  # a parenthetical note such as "(Gửi kèm: …)" ends with its bracket
     label = find_label(text)
     if label:
         # "… theo quy định tại\nĐiều 17 Thông tư …" is a citation wrapped onto a new line, not

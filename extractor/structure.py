@@ -192,6 +192,8 @@ def split_parts(layout: Layout) -> tuple[tuple[Paragraph, ...], tuple[Paragraph,
 def _is_closing(p: Paragraph) -> bool:
     """The closing formula: "Trên đây là …", "… thông báo để … biết, thực hiện./."."""
     f = fold(p.text).rstrip()
+    if p.label is None and f.endswith("./.") and len(f) < 250 and re.search(r"\b(thực hiện|biết|triển khai)\b", f):
+        return True  # "./." marks the end of the body
     return p.label is None and (f.startswith("trên đây") or (
         _has(table("sections")["closing_formulas"], f) and (f.endswith("./.") or len(f) < 300)
         and not re.match(r"^(giao|đề nghị|yêu cầu)\b", f)))

@@ -49,16 +49,19 @@ def _lexicon() -> dict:
     units = table("units")
     heads = alternation(units["head_nouns"])
     groups = alternation(units["group_heads"])
+    titled_groups = alternation([g for g in units["group_heads"] if g[:1].isupper()])
     stops = alternation(units["responsible_verbs"] + ["chưa", "đã", "đang", "được giao", "để", "theo", "trong việc"])
     return {
         "head": re.compile(rf"(?<![\w])(?:{heads})(?![\w])"),
         "group": re.compile(rf"(?<![\w])(?:{groups})(?![\w])"),
+        "titled_groups": titled_groups,
+        "governors": {fold(w) for w in units["name_governors"]},
         "stop": re.compile(rf"\s+(?:{stops})(?![\w])", re.IGNORECASE),
         "localities": {fold(w) for w in units["localities"]},
         "head_at": re.compile(rf"^(?:{heads})(?![\w])"),
         # Where a group gives way to the next unit: a clause mark, or "," / "và" before a
         # unit head or another group ("Các Sở, ngành và các cơ quan chức năng").
-        "next_unit": re.compile(rf"[;:.()]|(?:,|\s+và)\s+(?=(?:{heads})(?![\w])|các\s|Các\s|(?:{groups})(?![\w]))"),
+        "next_unit": re.compile(rf"[;:.()]|(?:,|\s+và)\s+(?=(?:{heads})(?![\w])|các\s|Các\s|(?:{titled_groups})(?![\w]))"),
     }
 
 
@@ -96,6 +99,8 @@ def name_end(text: str, pos: int) -> int:
 
     end = pos
     i = 0
+    # A head that ends in a capitalised word ("Ban Quản lý") may be followed by common words.
+    prev_capital = any(fold(text[max(0, pos - 12):pos]).rstrip().endswith(g) for g in lex["governors"])
     while i < len(tokens):
         s, _, tok = tokens[i]
         if text[end:s].strip():  # only white space may separate the words of a name
@@ -113,8 +118,10 @@ def name_end(text: str, pos: int) -> int:
             break
         if tok[:1].isupper() or _ACRONYM.match(tok):
             end = tokens[i + span - 1][1]
+            prev_capital = fold(text[s:end]) in lex["governors"]
             i += span
             continue
+        capital_before, prev_capital = prev_capital, False
         if folded in ("và", "-", "–", "&") and i + 1 < len(tokens) and tokens[i + 1][2][:1].isupper() \
                 and not lex["head_at"].match(text, tokens[i + 1][0]):
             nxt = word_span(i + 1)
@@ -134,12 +141,39 @@ def name_end(text: str, pos: int) -> int:
             end = tokens[i + 1][1]  # "Ban QLDA số 1"
             i += 2
             continue
-        if span > 1 and locality_span(i + span) and end > pos:
-            end = tokens[i + span - 1][1]  # "Khu kinh tế" before "tỉnh"
-            i += span
-            continue
+        if capital_before:
+            # Lower-case words can end a name ("Quản lý thị trường", "Khu kinh tế tỉnh",
+            # "Ban Quản lý dự án đầu tư xây dựng số 1"): take a run of common words when what
+            # follows it ends the name — a locality, "số N", a verb, a clause mark, the end.
+            def run_end(stop_at_verbs: bool) -> int:
+                j = i
+                while j < len(tokens) and j - i < 10 and not (stop_at_verbs and _is_stop_at(text, tokens[j][0])) \
+                        and tokens[j][2][:1].islower() and tokens[j][2].isalpha() and not locality_span(j) \
+                        and fold(tokens[j][2]) not in _NOT_IN_NAMES:
+                    j += word_span(j)
+                return j
+
+            # Through verbs when a locality or "số N" closes the run ("… đầu tư xây dựng số 1").
+            j = run_end(False)
+            closed = j < len(tokens) and (locality_span(j) or (fold(tokens[j][2]) == "số" and j + 1 < len(tokens)
+                                                                and tokens[j + 1][2].isdigit()))
+            if not closed:
+                j = run_end(True)
+            if j > i and word_span(i) > 1 and (closed or j >= len(tokens) or _is_stop_at(text, tokens[j][0])
+                                               or tokens[j][2] in ",;:.()"):
+                end = tokens[j - 1][1]
+                i = j
+                continue
         break
     return end
+
+
+_NOT_IN_NAMES = frozenset(("các", "của", "và", "với", "tại", "trên", "theo", "về", "cho", "đến", "số", "để", "trong"))
+
+
+def _is_stop_at(text: str, pos: int) -> bool:
+    """Whether a verb or cue that ends a unit name starts at ``pos``."""
+    return bool(_lexicon()["stop"].match(text, pos - 1 if pos and text[pos - 1] == " " else pos))
 
 
 def group_end(text: str, pos: int, head_end: int | None = None) -> int:
