@@ -145,9 +145,9 @@ def name_end(text: str, pos: int) -> int:
             # Lower-case words can end a name ("Quản lý thị trường", "Khu kinh tế tỉnh",
             # "Ban Quản lý dự án đầu tư xây dựng số 1"): take a run of common words when what
             # follows it ends the name — a locality, "số N", a verb, a clause mark, the end.
-            def run_end(stop_at_verbs: bool) -> int:
-                j = i
-                while j < len(tokens) and j - i < 10 and not (stop_at_verbs and _is_stop_at(text, tokens[j][0])) \
+            def run_end(stop_at_verbs: bool, start: int = i) -> int:
+                j = start
+                while j < len(tokens) and j - start < 10 and not (stop_at_verbs and _is_stop_at(text, tokens[j][0])) \
                         and tokens[j][2][:1].islower() and tokens[j][2].isalpha() and not locality_span(j) \
                         and fold(tokens[j][2]) not in _NOT_IN_NAMES:
                     j += word_span(j)
