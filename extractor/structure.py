@@ -202,8 +202,8 @@ def _is_closing(p: Paragraph) -> bool:
 def _is_opener(p: Paragraph, cues: str = "directive_openers") -> bool:
     """The sentence that opens a directive part: "… kết luận như sau:", "… yêu cầu các cơ quan
     thực hiện tốt một số nội dung sau:"; not "… chưa đạt yêu cầu, … ba điểm nghẽn lớn:"."""
-    f = fold(p.text).rstrip()
-    if p.label is not None or not f.endswith(":"):
+    f = fold(p.body).rstrip()
+    if not f.endswith(":") or p.label is not None and p.label.kind not in ("num", "letter"):
         return False
     words = table("sections")
     if any(f.endswith(fold(w)) for w in words["list_intros"]):
@@ -247,7 +247,8 @@ def mark_directive(root: Section) -> bool:
                 opener_seen = True
                 on = True
                 opener = p
-                continue
+                if p.label is None:
+                    continue
             node.opener = opener
             role = heading_role(p) if (node.children or looks_like_heading(p)) else None
             if role == "background":

@@ -9,9 +9,13 @@ The DOCX files exercise the DOCX backend the way real notices do:
   numbering.xml, with the label removed from the text, whenever Word would display exactly the
   same label. Word counts letters a, b, c, d, e ... so a lettered list that uses the Vietnamese
   "đ)" or skips a letter keeps its labels as literal text, as does any label out of sequence;
-* the closing block ("Nơi nhận:" list | authority, title and signer) is a two-column table.
+* the closing block ("Nơi nhận:" list | authority, title and signer) is a two-column table;
+* a task table (the TXT backend's ``table_row`` blocks: a header row naming task columns and
+  its rows) becomes a real Word table with grid borders, one row per ``table_row`` block and
+  one cell per cell, each cell's text in one paragraph (the DOCX backend joins a cell's
+  paragraphs with spaces, so entries the TXT backend joined with "; " stay in one paragraph).
 
-Lines holding only "|" are cell separators left by the text extraction, not text: dropped.
+Other lines holding only "|" are cell separators left by the text extraction, not text: dropped.
 Output is deterministic: fixed core properties and fixed zip timestamps, so re-running gives
 identical bytes. Usage: ``python scripts/render_docx.py [TXT_DIR [OUT_DIR]]``.
 """
@@ -29,19 +33,23 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocumentObject
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from extractor.parsers.pipe_tables import column_role
 from extractor.parsers.txt import TextParser, decode_text
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXED_TIME = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 HEADER_SCAN_LINES = 16  # the letterhead sits within the first lines or not at all
+TEXT_WIDTH_CM = 16.0  # A4 less the 3 cm and 2 cm side margins
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 _DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,2})\.\s+(\S.*)$")
@@ -89,18 +97,38 @@ def roman_value(text: str) -> int | None:
 class Line:
     text: str  # as the TXT backend reads it (emphasis markers removed), stripped
     raw: str  # as written, to recover italic/bold spans
+    cells: tuple[str, ...] = ()  # a task table's row (the TXT backend's table_row block)
+
+
+def _key(text: str) -> str:
+    """A line without whitespace and emphasis markers: the raw line and what the TXT backend
+    reads from it share this key."""
+    return re.sub(r"[\s*_#]", "", text)
 
 
 def read_lines(path: Path) -> list[Line]:
-    """Non-blank lines exactly as the TXT backend reads them, so both backends agree on text."""
+    """Non-blank lines and task-table rows exactly as the TXT backend reads them, so both
+    backends agree on text. Each line is matched, in order, to the raw line it comes from (for
+    its emphasis); the lines a task table consumed hold no line blocks and are skipped."""
     data = path.read_bytes()
     parsed = TextParser().parse(path, data)
     raw_lines = [line.replace("\f", "") for line in decode_text(data).splitlines()]
     lines = []
-    for block, raw in zip(parsed.blocks, raw_lines, strict=True):
+    position = 0
+    for block in parsed.blocks:
+        if block.kind == "table_row":
+            cells = tuple(cell.strip() for cell in block.cells)
+            lines.append(Line(block.text.strip(), block.text.strip(), cells))
+            continue
         text = block.text.strip()
-        if text.strip("|").strip():
-            lines.append(Line(text, raw.strip()))
+        if not text.strip("|").strip():
+            continue
+        key = _key(text)
+        found = next((i for i in range(position, len(raw_lines)) if _key(raw_lines[i]) == key), None)
+        if found is None:  # cannot happen: a line block is its raw line less emphasis markers
+            raise ValueError(f"{path.name}: line not found in the raw text: {text!r}")
+        lines.append(Line(text, raw_lines[found].strip()))
+        position = found + 1
     return lines
 
 
@@ -144,6 +172,8 @@ def _letterhead_end(lines: list[Line]) -> int:
     date = next((i for i, ln in enumerate(lines[:HEADER_SCAN_LINES]) if is_date_line(ln.text)), None)
     if date is None or any(_DOC_TITLE.match(ln.text) or fold(ln.text).startswith("kinh gui") for ln in lines[:date]):
         return 0
+    if any(ln.cells for ln in lines[:date + 1]):  # a task table is body text, never the letterhead
+        return 0
     end = date + 1
     while end < len(lines) and is_motto(lines[end].text):
         end += 1
@@ -167,6 +197,8 @@ def _closing_block(lines: list[Line]) -> tuple[int, int]:
         stop += 1
     if stop < len(lines) and len(lines[stop].text.split()) <= 5:  # the signer's name
         stop += 1
+    if any(ln.cells for ln in lines[start:stop]):  # a task table is body text, never the closing
+        return len(lines), len(lines)
     return start, stop
 
 
@@ -328,10 +360,69 @@ def set_numbering(paragraph: Paragraph, num_id: str, ilvl: int) -> None:
     num_pr.get_or_add_numId().val = int(num_id)
 
 
+def table_groups(lines: list[Line]) -> dict[int, list[Line]]:
+    """Runs of task-table rows, keyed by the index of their first row: one Word table each (a
+    change in the number of cells starts another table)."""
+    groups: dict[int, list[Line]] = {}
+    start = None
+    for index, line in enumerate(lines):
+        if not line.cells:
+            start = None
+        elif start is None or len(line.cells) != len(groups[start][0].cells):
+            start = index
+            groups[start] = [line]
+        else:
+            groups[start].append(line)
+    return groups
+
+
+def column_widths(rows: list[Line]) -> list[int]:
+    """Column widths in EMU: a narrow numbering column ("TT", "STT"), the others after the
+    square root of their longest text (rounded, so the output stays byte-identical)."""
+    width = len(rows[0].cells)
+    longest = [max(len(row.cells[col]) for row in rows) for col in range(width)]
+    narrow = [column_role(rows[0].cells[col]) == "index" or longest[col] <= 4 for col in range(width)]
+    weights = [0.0 if narrow[col] else max(longest[col], 9) ** 0.5 for col in range(width)]
+    free = TEXT_WIDTH_CM - 1.2 * sum(narrow)
+    total = sum(weights) or 1.0
+    return [int(Cm(1.2 if narrow[col] else round(free * weights[col] / total, 2))) for col in range(width)]
+
+
+def write_table(document: DocumentObject, rows: list[Line]) -> None:
+    """A task table with grid borders: the header row bold, centred and repeated on each page;
+    each cell's text in one paragraph."""
+    widths = column_widths(rows)
+    table = document.add_table(rows=len(rows), cols=len(widths))
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    size = Pt(12 if len(widths) <= 6 else 10)
+    for index, (row, line) in enumerate(zip(table.rows, rows, strict=True)):
+        if index == 0:
+            row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        for cell, text, width in zip(row.cells, line.cells, widths, strict=True):
+            cell.width = width
+            paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.space_after = Pt(0)
+            short = index == 0 or len(text) <= 12
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if short else WD_ALIGN_PARAGRAPH.LEFT
+            if text:
+                run = paragraph.add_run(text)
+                run.bold = index == 0 or None
+                run.font.size = size
+
+
 def write_body(document: DocumentObject, lines: list[Line], lists: Lists) -> None:
     letters_ok = letter_groups(lines)
+    tables = table_groups(lines)
     title_seen = False
     for index, line in enumerate(lines):
+        if line.cells:
+            if index in tables:
+                write_table(document, tables[index])
+            continue
         text, numbered, heading = line.text, None, False
         if match := _DECIMAL.match(text):
             numbered = lists.decimal(match.group(1))

@@ -73,33 +73,70 @@ def _names(text: str, chain: list[UnitMention]) -> list[str]:
             return enum
     out = []
     for m in chain:
-        enum = expand_enumeration(m.name + ": ") if m.name.endswith(":") else []
+        # "UBND các phường: Yên Bái, Văn Phú" names two units.
+        enum = expand_enumeration(text, m.start) if re.match(r"\s*:", text[m.end:m.end + 3]) else []
         out.extend(enum or [m.name.strip(" ,;:")])
     return out
 
 
-def assigned_in_text(body: str) -> tuple[list[str], int] | None:
-    """Units named after an assigner cue ("giao", "đề nghị", "yêu cầu"), and where the cue is."""
+def assigned_in_text(body: str) -> tuple[list[str], int, bool] | None:
+    """Units named after an assigner cue ("giao", "đề nghị", "yêu cầu"), where the cue is, and
+    whether they are only groups ("các tổ chức, cá nhân …")."""
     folded = fold(body)
     for cue in _ASSIGN.finditer(folded):
         m = mention_at(body, cue.end())
         if m:
-            return _names(body, _chain(body, m)), cue.start()
+            chain = _chain(body, m)
+            names = _names(body, chain)
+            enumerated = len(names) > len(chain)
+            return names, cue.start(), all(c.group for c in chain) and not enumerated
     return None
 
 
-def responsible_in_text(body: str) -> list[str]:
-    """Units the text itself names as acting: after "giao", "đề nghị", "yêu cầu", or as the
-    subject that opens it ("Sở Công Thương chủ trì …", "Viễn thông Lào Cai: …")."""
-    assigned = assigned_in_text(body)
-    if assigned:
-        return assigned[0]
+_CLAUSE = re.compile(r";\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Actors:
+    units: list[str]
+    how: str  # "subject", "assigned", "assigned_group", "" (none found)
+
+
+def actors_in_text(body: str) -> Actors:
+    """Units the text itself names as acting, and how: as the subject that opens it ("Sở Công
+    Thương chủ trì …", "Viễn thông Lào Cai: …", also after ";" and after an opening adverbial
+    "Định kỳ 6 tháng, Sở Công Thương …"), or after "giao", "đề nghị", "yêu cầu"."""
     lead = _SUBJECT_FILLER.match(body)
     start = lead.end() if lead else 0
     m = mention_at(body, start)
-    if m:
-        return _names(body, _chain(body, m))
-    return []
+    if m and not _ASSIGN.match(fold(body), m.end + 1) and fold(m.name) not in _GENERIC:
+        units = _names(body, _chain(body, m))
+        # Further clauses with their own subjects: "Ban QLDA số 1 …; Ban QLDA … tỉnh …".
+        for clause in _CLAUSE.finditer(body):
+            nxt = mention_at(body, clause.end())
+            if nxt and not nxt.group:
+                units.extend(u for u in _names(body, _chain(body, nxt)) if u not in units)
+        return Actors(units, "subject")
+    assigned = assigned_in_text(body)
+    if assigned:
+        return Actors(assigned[0], "assigned_group" if assigned[2] else "assigned")
+    # "Định kỳ 6 tháng, hàng năm, Sở Công Thương tổ chức sơ kết": a subject after an adverbial.
+    adverbials = tuple(fold(w) for w in table("units")["adverbial_openers"])
+    for comma in re.finditer(r",\s+", body[:160]) if fold(body).startswith(adverbials) else ():
+        nxt = mention_at(body, comma.end())
+        if nxt and not nxt.group and _lexicon_stop_follows(body, nxt.end):
+            return Actors(_names(body, _chain(body, nxt)), "subject")
+    return Actors([], "")
+
+
+def _lexicon_stop_follows(text: str, pos: int) -> bool:
+    from .units import _is_stop_at
+
+    return pos < len(text) and text[pos] == " " and _is_stop_at(text, pos + 1)
+
+
+def responsible_in_text(body: str) -> list[str]:
+    return actors_in_text(body).units
 
 
 def coordinating_in_text(body: str) -> list[str]:
@@ -132,9 +169,13 @@ def split_unit_list(text: str) -> list[str]:
     whole = mention_at(text, 0)
     if whole and whole.end >= len(text):
         return [text]
-    heads = alternation(table("units")["head_nouns"])
+    units = table("units")
+    heads = alternation(units["head_nouns"] + [g for g in units["group_heads"] if g[:1].isupper()])
     pieces = re.split(rf"\s*(?:/|;|,\s*(?=(?:{heads})\b|[Cc]ác\s)|\s+và\s+(?=(?:{heads})\b|[Cc]ác\s))\s*", text)
-    return [x.strip(" ,;.") for x in pieces if x.strip(" ,;.")]
+    pieces = [x.strip(" ,;.") for x in pieces if x.strip(" ,;.")]
+    # Every piece must itself name a unit; otherwise the text is one unit as written
+    # ("Ủy ban nhân dân các xã, phường có cụm công nghiệp").
+    return pieces if all(mention_at(x, 0) for x in pieces) else [text]
 
 
 def attribute_units(section: Section) -> tuple[list[str], list[str]]:
@@ -187,11 +228,14 @@ def draft_tasks(structure: Structure, addressees: list[str]) -> list[TaskDraft]:
         assert p is not None
         last = node.continuation[-1] if node.continuation else p
         body = structure.layout.text[p.body_start:last.end]
-        responsible = responsible_in_text(body)
-        assigned = assigned_in_text(body)
+        actors = actors_in_text(body)
+        responsible = actors.units
         inherited = next((u for a in reversed(node.ancestors()) if a.children for u in [heading_units(a.paragraph)] if u), [])
-        if assigned and assigned[1] == 0 and inherited:
-            # "Yêu cầu các đơn vị …" opening an item under "1. Sở X": Sở X does the asking.
+        assigned = assigned_in_text(body)
+        if inherited and actors.how in ("assigned", "assigned_group") and assigned and (
+                assigned[1] == 0 or actors.how == "assigned_group"):
+            # Under "1. Sở X": "Yêu cầu các đơn vị …" or "…; yêu cầu các tổ chức, cá nhân …"
+            # means Sở X does the asking.
             responsible = []
         if responsible and all(fold(r) in _GENERIC for r in responsible):
             responsible = []

@@ -241,7 +241,9 @@ def _enumeration_items(items: str) -> list[str]:
     for item in protected.split(","):
         item = re.sub(r"\x00(\d+)\x00", lambda m: names[int(m.group(1))], item).strip(" .;")
         if item and item[:1].isupper():
-            out.append(item)
+            # The last item runs into the sentence: "…, Văn Phú tăng cường hướng dẫn".
+            end = name_end(item, 0) if item not in names else len(item)
+            out.append(item[:end] if end > 0 else item)
     return out
 
 
