@@ -232,11 +232,15 @@ def draft_tasks(structure: Structure, addressees: list[str]) -> list[TaskDraft]:
         responsible = actors.units
         inherited = next((u for a in reversed(node.ancestors()) if a.children for u in [heading_units(a.paragraph)] if u), [])
         assigned = assigned_in_text(body)
-        if inherited and actors.how in ("assigned", "assigned_group") and assigned and (
-                assigned[1] == 0 or actors.how == "assigned_group"):
-            # Under "1. Sở X": "Yêu cầu các đơn vị …" or "…; yêu cầu các tổ chức, cá nhân …"
-            # means Sở X does the asking.
-            responsible = []
+        if inherited and actors.how in ("assigned", "assigned_group") and assigned:
+            enumerated = len(assigned[0]) > 1 and re.search(r"\(?\s*gồm", body)
+            same = {fold(u) for u in assigned[0]} <= {fold(u) for u in inherited}
+            # "Ủy ban nhân dân tỉnh yêu cầu Lãnh đạo các sở …": a named asker, the asked act.
+            asker = any(m.end >= assigned[1] - 1 for m in mentions(body[:assigned[1]]))
+            if not enumerated and not same and not asker:
+                # Under "1. Sở X", "Yêu cầu các đơn vị …" or "… khẩn trương giao Ban QLDA cấp
+                # xã …" means Sở X does the asking: the heading's unit stays responsible.
+                responsible = []
         if responsible and all(fold(r) in _GENERIC for r in responsible):
             responsible = []
         attr_text, attr_start = "", 0
