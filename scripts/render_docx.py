@@ -377,15 +377,19 @@ def table_groups(lines: list[Line]) -> dict[int, list[Line]]:
 
 
 def column_widths(rows: list[Line]) -> list[int]:
-    """Column widths in EMU: a narrow numbering column ("TT", "STT"), the others after the
-    square root of their longest text (rounded, so the output stays byte-identical)."""
+    """Column widths in EMU: a narrow numbering column ("TT", "STT"); every other column wide
+    enough for its longest header word, the rest of the line shared after the length of the
+    column's longest text (rounded, so the output stays byte-identical)."""
     width = len(rows[0].cells)
+    header = rows[0].cells
     longest = [max(len(row.cells[col]) for row in rows) for col in range(width)]
-    narrow = [column_role(rows[0].cells[col]) == "index" or longest[col] <= 4 for col in range(width)]
-    weights = [0.0 if narrow[col] else max(longest[col], 9) ** 0.5 for col in range(width)]
-    free = TEXT_WIDTH_CM - 1.2 * sum(narrow)
+    narrow = [column_role(header[col]) == "index" or longest[col] <= 4 for col in range(width)]
+    word = [max((len(w) for w in header[col].split()), default=0) for col in range(width)]
+    least = [1.2 if narrow[col] else max(1.6, 0.25 * word[col] + 0.5) for col in range(width)]
+    weights = [0.0 if narrow[col] else max(longest[col] - 12, 0) ** 0.6 for col in range(width)]
+    spare = max(TEXT_WIDTH_CM - sum(least), 0.0)
     total = sum(weights) or 1.0
-    return [int(Cm(1.2 if narrow[col] else round(free * weights[col] / total, 2))) for col in range(width)]
+    return [int(Cm(round(least[col] + spare * weights[col] / total, 2))) for col in range(width)]
 
 
 def write_table(document: DocumentObject, rows: list[Line]) -> None:

@@ -36,8 +36,26 @@ class TaskDraft:
     masked: tuple[tuple[int, int], ...] = ()
 
 
-_GENERIC = {fold(w) for w in ("các cơ quan", "các đơn vị", "cơ quan", "đơn vị", "các cơ quan, đơn vị",
-                               "quý cơ quan", "quý đơn vị", "các cơ quan, đơn vị, địa phương", "Công ty", "các đơn vị nêu trên")}
+def is_generic(name: str) -> bool:
+    """'các đơn vị', 'đơn vị nêu trên', 'Quý cơ quan', 'Công ty': a reference to the addressees."""
+    words = table("units")
+    f = re.sub(r"^các\s+", "", fold(name).strip(" .,;:"))
+    for q in sorted(words["generic_qualifiers"], key=len, reverse=True):
+        f = re.sub(rf"\s+{re.escape(fold(q))}$", "", f)
+    return f in {fold(w) for w in words["generic_references"]}
+
+
+def resolve_generic(units: list[str], addressees: list[str], recipients: list[str]) -> list[str]:
+    """Replace references such as 'các đơn vị' by the addressees ("Kính gửi"), or, in a notice
+    with none, by the recipients named in "Nơi nhận" ('Công ty' by the companies among them)."""
+    if not units or not all(is_generic(u) for u in units):
+        return units
+    if addressees:
+        return list(addressees)
+    if any(fold(u).endswith("công ty") for u in units):
+        firms = [r for r in recipients if re.match(r"(?i)^(tổng\s+)?công ty|^chi nhánh", r)]
+        return firms or units
+    return list(recipients) or units
 _SUBJECT_FILLER = re.compile(r"^(?:đối với [^:]{0,120}:\s*|về [^:]{0,80}:\s*)", re.IGNORECASE)
 
 
@@ -109,7 +127,7 @@ def actors_in_text(body: str) -> Actors:
     lead = _SUBJECT_FILLER.match(body)
     start = lead.end() if lead else 0
     m = mention_at(body, start)
-    if m and not _ASSIGN.match(fold(body), m.end + 1) and fold(m.name) not in _GENERIC:
+    if m and not _ASSIGN.match(fold(body), m.end + 1) and not is_generic(m.name):
         units = _names(body, _chain(body, m))
         # Further clauses with their own subjects: "Ban QLDA số 1 …; Ban QLDA … tỉnh …".
         for clause in _CLAUSE.finditer(body):
@@ -221,6 +239,7 @@ def _section_path(node: Section) -> str:
 
 def draft_tasks(structure: Structure, addressees: list[str]) -> list[TaskDraft]:
     drafts: list[TaskDraft] = []
+    recipients = recipient_units(structure.closing)
     for node in structure.root.walk():
         if not _is_task_node(node):
             continue
@@ -241,8 +260,10 @@ def draft_tasks(structure: Structure, addressees: list[str]) -> list[TaskDraft]:
                 # Under "1. Sở X", "Yêu cầu các đơn vị …" or "… khẩn trương giao Ban QLDA cấp
                 # xã …" means Sở X does the asking: the heading's unit stays responsible.
                 responsible = []
-        if responsible and all(fold(r) in _GENERIC for r in responsible):
-            responsible = []
+        if responsible and all(is_generic(r) for r in responsible):
+            generic_named, responsible = responsible, []
+        else:
+            generic_named = []
         attr_text, attr_start = "", 0
         coordinating = coordinating_in_text(body)
         if not responsible:
@@ -263,8 +284,11 @@ def draft_tasks(structure: Structure, addressees: list[str]) -> list[TaskDraft]:
         opener = node.opener or next((a.opener for a in node.ancestors() if a.opener), None)
         if not responsible and opener is not None:
             responsible = responsible_in_text(opener.text)
-        if (not responsible or any(fold(r) in _GENERIC for r in responsible)) and addressees:
+        if not responsible and generic_named:
+            responsible = generic_named
+        if not responsible and addressees:
             responsible = list(addressees)
+        responsible = resolve_generic(responsible, addressees, recipients)
         responsible = [r for r in dict.fromkeys(responsible) if r not in coordinating or r in responsible[:1]]
         drafts.append(TaskDraft(
             start=p.start, end=last.end, page=p.page, section=_section_path(node),
@@ -334,8 +358,7 @@ def letter_drafts(structure: Structure, addressees: list[str]) -> list[TaskDraft
             units = responsible_in_text(p.text) or list(addressees)
         else:
             continue
-        if all(fold(u) in _GENERIC for u in units) and addressees:
-            units = list(addressees)
+        units = resolve_generic(units, addressees, recipient_units(structure.closing))
         last = node.continuation[-1] if node.continuation else p
         out.append(TaskDraft(start=p.start, end=last.end, page=p.page, section=f"¶{p.index}", headings=(),
                              responsible=tuple(units), coordinating=tuple(coordinating_in_text(p.text))))
@@ -358,6 +381,25 @@ def addressee_units(header: tuple[Paragraph, ...]) -> list[str]:
             out.extend(_addressee_item(p.body))
         elif collecting:
             break
+    return [u for u in dict.fromkeys(out) if u]
+
+
+def recipient_units(closing: tuple[Paragraph, ...]) -> list[str]:
+    """Entries of "Nơi nhận" that can be addressees (not copies, archives or superiors)."""
+    skip = [fold(w) for w in table("units")["recipient_skip"]]
+    out: list[str] = []
+    collecting = False
+    for p in closing:
+        if fold(p.text).startswith("nơi nhận"):
+            collecting = True
+            continue
+        if not collecting:
+            continue
+        if not (p.label and p.label.kind in ("dash", "plus", "dot")):
+            break
+        item = p.body.strip(" ;.")
+        if item and not any(w in fold(item) for w in skip):
+            out.extend(_addressee_item(item))
     return [u for u in dict.fromkeys(out) if u]
 
 
