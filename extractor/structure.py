@@ -203,7 +203,7 @@ def _is_opener(p: Paragraph, cues: str = "directive_openers") -> bool:
     """The sentence that opens a directive part: "… kết luận như sau:", "… yêu cầu các cơ quan
     thực hiện tốt một số nội dung sau:"; not "… chưa đạt yêu cầu, … ba điểm nghẽn lớn:"."""
     f = fold(p.body).rstrip()
-    if not f.endswith(":") or p.label is not None and p.label.kind not in ("num", "letter"):
+    if not f.endswith(":") or (p.label is not None and p.label.kind not in ("num", "letter")):
         return False
     words = table("sections")
     if any(f.endswith(fold(w)) for w in words["list_intros"]):
