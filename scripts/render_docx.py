@@ -394,8 +394,9 @@ def column_widths(rows: list[Line]) -> list[int]:
 
 def write_table(document: DocumentObject, rows: list[Line]) -> None:
     """A task table with grid borders: the header row bold, centred and repeated on each page;
-    each cell's text in one paragraph."""
+    each cell's text in one paragraph, centred in columns of short values."""
     widths = column_widths(rows)
+    short = [max(len(row.cells[col]) for row in rows[1:]) <= 12 if rows[1:] else True for col in range(len(widths))]
     table = document.add_table(rows=len(rows), cols=len(widths))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -406,12 +407,12 @@ def write_table(document: DocumentObject, rows: list[Line]) -> None:
     for index, (row, line) in enumerate(zip(table.rows, rows, strict=True)):
         if index == 0:
             row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-        for cell, text, width in zip(row.cells, line.cells, widths, strict=True):
+        for cell, text, width, centred in zip(row.cells, line.cells, widths, short, strict=True):
             cell.width = width
             paragraph = cell.paragraphs[0]
             paragraph.paragraph_format.space_after = Pt(0)
-            short = index == 0 or len(text) <= 12
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if short else WD_ALIGN_PARAGRAPH.LEFT
+            centre = index == 0 or centred
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if centre else WD_ALIGN_PARAGRAPH.LEFT
             if text:
                 run = paragraph.add_run(text)
                 run.bold = index == 0 or None

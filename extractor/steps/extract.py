@@ -61,6 +61,13 @@ def deadlines_step(t: TaskFields, ctx: Context) -> TaskFields:
     if not found and t.draft.attribute_text:
         # "Thời gian hoàn thành: Quý IV/2023" stated once for the item that holds the list.
         found = [(d, t.draft.attribute_start) for d in find_deadlines(t.draft.attribute_text, ctx.issued, ctx.year)]
+    cell = t.draft.deadline_cell
+    if cell and not any(cell[0] <= d.start < cell[1] for d, _ in found):
+        # A task table's time column states the limit without a cue ("Năm 2026", "Quý II/2026").
+        prefix = "Thời hạn: "
+        for d in find_deadlines(prefix + text[cell[0]:cell[1]], ctx.issued, ctx.year):
+            found.append((replace(d, start=max(0, d.start - len(prefix)) + cell[0], end=d.end - len(prefix) + cell[0],
+                                  text=text[cell[0]:cell[1]]), t.draft.start))
     found = [(d, b) for d, b in found if d.kind != "recurring"]
     return replace(t, deadlines=tuple(found))
 

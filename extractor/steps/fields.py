@@ -87,7 +87,8 @@ def _deadline_patterns() -> dict[str, re.Pattern[str]]:
         "by_date": re.compile(rf"\b(?:{by_date})\s*(?::\s*)?{_DATE}"),
         "period": re.compile(rf"\b(?:{period})\s+(?:{_MONTH}|{_QUARTER}|{_HALF})"),
         "year_end": re.compile(rf"\b{_YEAR_END}"),
-        "attribute": re.compile(rf"\b(?:{alternation(words['attribute_cues'], folded=True)})\s*:\s*(?:{_DATE}|{_MONTH}|{_QUARTER}|{_YEAR_END})"),
+        "attribute": re.compile(rf"\b(?:{alternation(words['attribute_cues'], folded=True)})\s*:\s*(?:(?:xong|hoàn thành)\s+)?(?:trong\s+)?"
+                                rf"(?:{_DATE}|{_MONTH}|{_QUARTER}|{_YEAR_END}|năm\s+(?P<ay>\d{{4}}))"),
         "recurring": re.compile(rf"(?:{alternation(words['recurring_markers'], folded=True)})"),
     }
 
@@ -110,6 +111,8 @@ def _date_from(m: re.Match[str], issued: dt.date | None, year: int | None) -> tu
         return end_of_month(int(g["hy"]), n if "đầu" in m.group() else 12), "within_period"
     if g.get("ey"):
         return safe_date(int(g["ey"]), 12, 31), "end_of_year"
+    if g.get("ay"):  # "Thời gian hoàn thành: năm 2026" — a year stated as the time limit
+        return safe_date(int(g["ay"]), 12, 31), "end_of_year"
     return None, "by_date"
 
 
@@ -168,7 +171,9 @@ def find_references(text: str) -> list[ReferenceFound]:
 
 # --- figures -------------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"(?<![\w.,/:+\-–])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?![\w/:]|[.,]\d|\s*[/]\s*\d)")
+# A number, not part of a code or a date; a measure unit may be glued on ("75ha", "10km").
+_NUMBER = re.compile(r"(?<![\w.,/:+\-–])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
+                     r"(?!(?!(?:ha|km|m2|m3|m|kg|kw|mw|kv|tấn)\b)[\w/:]|[.,]\d|\s*[/]\s*\d)")
 _DURATION = re.compile(r"^\s*(?:ngày|tháng|năm|tuần|giờ|phút|h\b|" + fold("quý") + ")")
 _UNIT = re.compile(r"^\s*(%|[^\W\d_][^\s,;:.()]*(?:\s+[^\W\d_A-ZĐ][^\s,;:.()]*)?)")
 _BEFORE_NOT_FIGURE = re.compile(fold(

@@ -18,6 +18,8 @@ _PLACE_DATE = re.compile(
     r"(?P<place>[^\W\d_][^,|\n]{1,40}?)\s*,\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})",
     re.IGNORECASE)
 _AUTHORITY = re.compile(r"^(?P<auth>(?:TM|KT|TL|TUQ|Q)\.\s*[^\n]*?)(?=\s+(?:KT|TL|TUQ|Q)\.\s|$)")
+# A signer's title on its own line when no "TM./KT./TL." precedes it.
+_SIGNER_TITLE = re.compile(r"^(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|CHÁNH VĂN PHÒNG|TRƯỞNG BAN|TRƯỞNG PHÒNG|CHÁNH THANH TRA|BỘ TRƯỞNG|CỤC TRƯỞNG|CHI CỤC TRƯỞNG)$")
 _PERSON = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,4}$")
 _MEETING_DATE = re.compile(r"^(?:Ngày|Sáng ngày|Chiều ngày|Vào ngày)\s+(?:(\d{1,2})/(\d{1,2})/(\d{4})|(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4}))")
 _CHAIR = re.compile(r"[Kk]ết luận của (?:đồng chí|đ/c|ông|bà)\s+(?P<name>[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){1,4})")
@@ -108,12 +110,14 @@ def _read_signature(meta: NoticeMeta, structure: Structure) -> None:
     lines = [(line, p) for p in closing for line in _lines(p, text)]
     auth_index = None
     for i, (line, _) in enumerate(lines):
-        if re.match(r"^(?:TM|KT|TL|TUQ|Q)\.\s", line):
+        if re.match(r"^(?:TM|KT|TL|TUQ|Q)\.\s", line) or _SIGNER_TITLE.match(line):
             auth_index = i
             break
         if fold(line).startswith(("phụ lục", "biểu")) and i > 0:
             break
-    start = auth_index if auth_index is not None else 0
+    if auth_index is None:
+        return  # no "TM./KT./TL." line: no signature block to read (a draft or a report)
+    start = auth_index
     titles: list[str] = []
     authority: list[str] = []
     for line, _ in lines[start:]:

@@ -34,6 +34,8 @@ class TaskDraft:
     attribute_start: int = 0
     # Spans (relative to ``start``) that hold no values: a table row's index cell.
     masked: tuple[tuple[int, int], ...] = ()
+    # A table row's time-limit cell (relative to ``start``): read as "Thời hạn: …".
+    deadline_cell: tuple[int, int] | None = None
 
 
 def is_generic(name: str) -> bool:
@@ -329,8 +331,14 @@ def table_drafts(structure: Structure) -> list[TaskDraft]:
         responsible = [u for part in re.split(r";\s*|\n", by_role.get("responsible", "")) for u in split_unit_list(part)]
         coordinating = [u for part in re.split(r";\s*|\n", by_role.get("coordinating", "")) for u in split_unit_list(part)]
         index_end = len(cells[0]) if roles and roles[0] == "index" else 0
+        deadline_cell = None
+        if "deadline" in roles:
+            k = roles.index("deadline")
+            if k < len(cells) and cells[k]:
+                offset = sum(len(c) + 3 for c in cells[:k])  # cells are joined by " | "
+                deadline_cell = (offset, offset + len(cells[k]))
         out.append(TaskDraft(start=p.start, end=p.end, page=p.page, section=f"table/{cells[0] or p.index}",
-                             masked=((0, index_end),) if index_end else (),
+                             masked=((0, index_end),) if index_end else (), deadline_cell=deadline_cell,
                              headings=(), responsible=tuple(dict.fromkeys(responsible)),
                              coordinating=tuple(dict.fromkeys(c for c in coordinating if c not in responsible))))
     return out
