@@ -7,7 +7,7 @@ The result is the document text that every span points into: paragraphs joined b
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .normalise import Line, NormalisedDocument
 from .vocab import table
@@ -141,6 +141,8 @@ def _continues(group: list[Line], line: Line, wrap_width: int) -> bool:
         # A sentence ended; a new one on a new line is a new paragraph unless it is lower-case
         # (the sentence went on after an abbreviation or a page break).
         return _starts_lower(text) and not prev.endswith((":", "./."))
+    if prev.endswith(",") or re.search(r"\s(?:và|của|các|với|tại|theo|về)$", prev):
+        return True  # a sentence cannot end on a comma or a connecting word
     if line.blank_before or line.kind == "paragraph":
         # An author's paragraph break, or a page break inside a sentence ("giải\n\nquyết").
         return _starts_lower(text)
@@ -153,7 +155,23 @@ def _wrap_width(lines: tuple[Line, ...]) -> int:
     return lengths[int(len(lengths) * 0.8)] if lengths else 0
 
 
+def _paragraphs_are_lines(lines: tuple[Line, ...]) -> bool:
+    """Word files converted from PDF keep one paragraph per printed line: many paragraphs then
+    stop mid-sentence and the next goes on in lower case. Such paragraphs are rejoined like
+    the lines of a text layer."""
+    paras = [line for line in lines if line.kind == "paragraph"]
+    if len(paras) < 10:
+        return False
+    cut = sum(1 for a, b in zip(paras, paras[1:], strict=False)
+              if not _TERMINAL.search(a.text) and _starts_lower(b.text) and not find_label(b.text))
+    return cut >= 0.1 * len(paras)
+
+
 def build_layout(doc: NormalisedDocument) -> Layout:
+    lines = doc.lines
+    if _paragraphs_are_lines(lines):
+        lines = tuple(replace(line, kind="line") if line.kind == "paragraph" else line for line in lines)
+        doc = replace(doc, lines=lines)
     width = _wrap_width(doc.lines)
     groups: list[list[Line]] = []
     for i, line in enumerate(doc.lines):
