@@ -192,7 +192,8 @@ def build_layout(doc: NormalisedDocument) -> Layout:
         starts = []
         text = ""
         for line in group:
-            if text:
+            if text and not (text.endswith("-") and text[-2:-1].isalnum() and line.text[:1].isupper()):
+                # "…số 134/KH-" + "UBND …": a symbol cut at its hyphen joins without a space.
                 text += " "
             starts.append(offset + len(text))
             text += line.text

@@ -59,7 +59,8 @@ def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
     text = structure.layout.text
     header = structure.header
     types = table("doc_types")
-    head_lines = [line for p in header for line in _lines(p, text)]
+    # Whole paragraphs too: a narrow column wraps "Lào Cai, ngày tháng năm" / "2026".
+    head_lines = [line for p in header for line in [*_lines(p, text), p.text]]
     for line in head_lines:
         m = _NUMBER.match(line)
         if m and meta.symbol is None:
