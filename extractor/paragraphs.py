@@ -130,10 +130,13 @@ def _continues(group: list[Line], line: Line, wrap_width: int) -> bool:
     if group[0].text.startswith("(") and prev.endswith(")"):
         return False  # a parenthetical note such as "(Gửi kèm: …)" ends with its bracket
     label = find_label(text)
+    joined = " ".join(g.text for g in group)
+    if label and joined.count("(") > joined.count(")"):
+        return True  # "(Gửi kèm: 1. …;" then "2. Báo cáo …": numbers inside brackets are no items
     if label:
         # "… theo quy định tại\nĐiều 17 Thông tư …" is a citation wrapped onto a new line, not
         # a new article; other labels at a line start always open an item.
-        return label.kind == "article" and line.kind == "line" and not line.blank_before and not (
+        return label.kind in ("article", "part") and line.kind == "line" and not line.blank_before and not (
             _TERMINAL.search(prev) or _is_upper(prev))
     if _is_upper(prev) != _is_upper(text):
         return False

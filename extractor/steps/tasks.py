@@ -215,9 +215,18 @@ def attribute_units(section: Section) -> tuple[list[str], list[str]]:
     return responsible, coordinating
 
 
+_FORMULA = re.compile(r"(?:nghiêm túc|khẩn trương)\s+(?:tổ chức\s+)?(?:triển khai\s+)?thực hiện\s*[./]*$|biết(?:,| và)\s+thực hiện\s*[./]*$")
+
+
+def is_formula(p: Paragraph) -> bool:
+    """A one-line exhortation ("Sở Công Thương đề nghị các chủ đầu tư nghiêm túc triển khai
+    thực hiện."): the closing formula's words, not a task of its own."""
+    return len(p.text) < 160 and bool(_FORMULA.search(fold(p.text)))
+
+
 def _is_task_node(node: Section) -> bool:
     p = node.paragraph
-    if p is None or not node.directive or p.kind == "table_row":
+    if p is None or not node.directive or p.kind == "table_row" or (p.label is None and is_formula(p)):
         return False
     if is_attribute(p):
         return False
@@ -353,7 +362,8 @@ def letter_drafts(structure: Structure, addressees: list[str]) -> list[TaskDraft
     out = []
     for node in structure.root.children:
         p = node.paragraph
-        if p is None or node.directive or node.children or p.label is not None or _BACKGROUND_START.match(p.text):
+        if p is None or node.directive or node.children or p.label is not None or _BACKGROUND_START.match(p.text) \
+                or is_formula(p):
             continue
         if p.text.rstrip().endswith(":"):
             continue
