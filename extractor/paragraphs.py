@@ -110,8 +110,24 @@ def _continues(group: list[Line], line: Line, wrap_width: int) -> bool:
     """Whether ``line`` continues the paragraph whose lines so far are ``group``."""
     prev = group[-1].text
     text = line.text
-    first = group[0].text
-    if first.startswith("Kính gửi") and len(prev) < 0.75 * wrap_width and not _starts_lower(text):
+    joined = " ".join(g.text for g in group)
+    if line.kind == "table_row" or _OPENERS.match(text):
+        return False
+    if group[0].text.startswith("(") and prev.endswith(")"):
+        return False  # a parenthetical note such as "(Gửi kèm: …)" ends with its bracket
+    label = find_label(text)
+    if label:
+        if joined.count("(") > joined.count(")"):
+            return True  # "(Gửi kèm: 1. …;" then "2. Báo cáo …": numbers inside brackets are no items
+        if label.kind == "dash" and _starts_lower(text[len(label.text):]) and not _TERMINAL.search(prev):
+            return True  # "kinh tế" / "- xã hội": a hyphenated phrase wrapped at its hyphen
+        # "… theo quy định tại\nĐiều 17 Thông tư …" is a citation wrapped onto a new line, not
+        # a new article; other labels at a line start always open an item.
+        return label.kind in ("article", "part") and line.kind == "line" and not line.blank_before and not (
+            _TERMINAL.search(prev) or _is_upper(prev))
+    if prev.endswith(",") or re.search(r"\s(?:và|của|các|với|tại|theo|về)$", prev):
+        return True  # a sentence cannot end on a comma or a connecting word
+    if group[0].text.startswith("Kính gửi") and len(prev) < 0.75 * wrap_width and not _starts_lower(text):
         return False  # "Kính gửi: Bộ Xây dựng" then the body
     heading_label = find_label(prev) if len(group) == 1 else None
     if heading_label and heading_label.kind not in ("dash", "plus", "dot") and len(prev) < 0.6 * wrap_width \
@@ -119,33 +135,17 @@ def _continues(group: list[Line], line: Line, wrap_width: int) -> bool:
         # A labelled line that stops well short of the wrap width is a heading ("1. Mục đích").
         return False
     first_label = find_label(group[0].text) if len(group) <= 3 else None
-    joined = " ".join(g.text for g in group)
     if first_label and first_label.kind not in ("dash", "plus", "dot") and not _TERMINAL.search(prev) \
             and _starts_sentence(text) and names_only(joined[len(first_label.text):]):
         # "1. Công an tỉnh, …, Ủy ban nhân dân các xã, phường" then "Theo chức năng, …": a
         # heading that only names units, then its body.
         return False
-    if line.kind == "table_row" or _OPENERS.match(text):
-        return False
-    if group[0].text.startswith("(") and prev.endswith(")"):
-        return False  # a parenthetical note such as "(Gửi kèm: …)" ends with its bracket
-    label = find_label(text)
-    joined = " ".join(g.text for g in group)
-    if label and joined.count("(") > joined.count(")"):
-        return True  # "(Gửi kèm: 1. …;" then "2. Báo cáo …": numbers inside brackets are no items
-    if label:
-        # "… theo quy định tại\nĐiều 17 Thông tư …" is a citation wrapped onto a new line, not
-        # a new article; other labels at a line start always open an item.
-        return label.kind in ("article", "part") and line.kind == "line" and not line.blank_before and not (
-            _TERMINAL.search(prev) or _is_upper(prev))
     if _is_upper(prev) != _is_upper(text):
         return False
     if _TERMINAL.search(prev):
         # A sentence ended; a new one on a new line is a new paragraph unless it is lower-case
-        # (the sentence went on after an abbreviation or a page break).
-        return _starts_lower(text) and not prev.endswith((":", "./."))
-    if prev.endswith(",") or re.search(r"\s(?:và|của|các|với|tại|theo|về)$", prev):
-        return True  # a sentence cannot end on a comma or a connecting word
+        # (the sentence went on after an abbreviation, a colon or a page break).
+        return _starts_lower(text) and not prev.endswith("./.")
     if line.blank_before or line.kind == "paragraph":
         # An author's paragraph break, or a page break inside a sentence ("giải\n\nquyết").
         return _starts_lower(text)
