@@ -63,10 +63,10 @@ _PATTERNS = _label_patterns()
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$")
 _TERMINAL = re.compile(r"(?:[.;:!?]|\./\.|\.\))[\"”'’)]*$")
 # Lines that open a new paragraph whatever precedes them (header and closing blocks).
+# Capitalised as written: "số 206/KH-UBND" wrapped onto a new line opens nothing.
 _OPENERS = re.compile(
-    r"^(?:Số\s*:|Số\s+\d|V/v\b|Kính\s+gửi|Nơi\s+nhận|Căn\s+cứ\b|(?:TM|KT|TL|TUQ|Q)\.\s"
-    r"|[^\W\d][\w .]{0,40},\s*ngày\b.{0,30}\bnăm\b)",
-    re.IGNORECASE,
+    r"^(?:Số\s*:|Số\s+\d|(?i:V/v)\b|Kính\s+gửi|Nơi\s+nhận|Căn\s+cứ\b|(?:TM|KT|TL|TUQ|Q)\.\s"
+    r"|[^\W\d][\w .]{0,40},\s*ngày\b.{0,30}\bnăm\b)"
 )
 
 
@@ -130,9 +130,9 @@ def _continues(group: list[Line], line: Line, wrap_width: int) -> bool:
     if group[0].text.startswith("Kính gửi") and len(prev) < 0.75 * wrap_width and not _starts_lower(text):
         return False  # "Kính gửi: Bộ Xây dựng" then the body
     heading_label = find_label(prev) if len(group) == 1 else None
-    if heading_label and heading_label.kind not in ("dash", "plus", "dot") and len(prev) < 0.6 * wrap_width \
+    if heading_label and heading_label.kind not in ("dash", "plus", "dot") and len(prev) < 0.8 * wrap_width \
             and not _starts_lower(text):
-        # A labelled line that stops well short of the wrap width is a heading ("1. Mục đích").
+        # A labelled line that stops short of the wrap width (by more than a word or two) is a heading.
         return False
     first_label = find_label(group[0].text) if len(group) <= 3 else None
     if first_label and first_label.kind not in ("dash", "plus", "dot") and not _TERMINAL.search(prev) \
