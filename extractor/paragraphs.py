@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from itertools import pairwise
 
 from .normalise import Line, NormalisedDocument
 from .vocab import table
@@ -70,6 +72,7 @@ _OPENERS = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def find_label(text: str) -> Label | None:
     for kind, pattern, nonempty in _PATTERNS:
         m = pattern.match(text)
@@ -79,8 +82,8 @@ def find_label(text: str) -> Label | None:
 
 
 def _is_upper(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 3 and all(c.isupper() for c in letters)
+    """All capitals (a title or the issuer's name), at least three letters."""
+    return text.isupper() and len(text) >= 3
 
 
 def _starts_lower(text: str) -> bool:
@@ -165,7 +168,7 @@ def _paragraphs_are_lines(lines: tuple[Line, ...]) -> bool:
     paras = [line for line in lines if line.kind == "paragraph"]
     if len(paras) < 10:
         return False
-    cut = sum(1 for a, b in zip(paras, paras[1:], strict=False)
+    cut = sum(1 for a, b in pairwise(paras)
               if not _TERMINAL.search(a.text) and _starts_lower(b.text) and not find_label(b.text))
     return cut >= 0.1 * len(paras)
 

@@ -83,8 +83,7 @@ def looks_like_heading(p: Paragraph) -> bool:
     body = p.body.rstrip()
     if not body:
         return True
-    letters = [c for c in body if c.isalpha()]
-    if letters and all(c.isupper() for c in letters):
+    if body.isupper():
         return True
     if body.endswith((".", ";")) or ": " in body:
         return False

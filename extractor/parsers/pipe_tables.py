@@ -9,7 +9,7 @@ blocks; other "|" lines (layout tables of the header block) are left as they are
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from ..vntext import fold
 from ..vocab import table
@@ -25,11 +25,14 @@ def _header_words() -> dict[str, list[str]]:
     return {k: [fold(w) for w in v] for k, v in table("tables")["columns"].items()}
 
 
+@lru_cache(maxsize=4096)
 def column_role(cell: str) -> str | None:
     """What a header cell names: 'content', 'responsible', 'coordinating', 'deadline', …"""
-    f = re.sub(r"\s+", " ", fold(cell)).strip(" .:()")
-    if len(f) > 80:
+    if len(cell) > 90:
         return None  # a header names a column in a few words; long cells are data
+    f = re.sub(r"\s+", " ", fold(cell)).strip(" .:()")
+    if len(f) > 80 or not f:
+        return None
     best: tuple[int, str] | None = None
     for role, words in _header_words().items():
         for w in words:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from ..paragraphs import Paragraph
 from ..parsers.pipe_tables import column_role, is_task_header
@@ -40,11 +41,17 @@ class TaskDraft:
 
 def is_generic(name: str) -> bool:
     """'các đơn vị', 'đơn vị nêu trên', 'Quý cơ quan', 'Công ty': a reference to the addressees."""
-    words = table("units")
+    qualifiers, references = _generic_words()
     f = re.sub(r"^các\s+", "", fold(name).strip(" .,;:"))
-    for q in sorted(words["generic_qualifiers"], key=len, reverse=True):
-        f = re.sub(rf"\s+{re.escape(fold(q))}$", "", f)
-    return f in {fold(w) for w in words["generic_references"]}
+    f = qualifiers.sub("", f)
+    return f in references
+
+
+@cache
+def _generic_words() -> tuple[re.Pattern[str], frozenset[str]]:
+    words = table("units")
+    qualifiers = re.compile(rf"(?:\s+(?:{alternation(words['generic_qualifiers'], folded=True)}))+$")
+    return qualifiers, frozenset(fold(w) for w in words["generic_references"])
 
 
 def resolve_generic(units: list[str], addressees: list[str], recipients: list[str]) -> list[str]:
@@ -169,7 +176,8 @@ def coordinating_in_text(body: str) -> list[str]:
     return out
 
 
-def heading_units(p: Paragraph) -> list[str]:
+@lru_cache(maxsize=1024)
+def heading_units(p: Paragraph) -> tuple[str, ...]:
     """Units a heading names ("1.2. Phòng Tài chính - Kế hoạch", "2. Đối với các Phòng …")."""
     body = p.body.rstrip(" :.")
     folded = fold(body)
@@ -178,8 +186,15 @@ def heading_units(p: Paragraph) -> list[str]:
             body = body[len(prefix) + 1:].lstrip()
             break
     if not mention_at(body, 0):
-        return []
-    return split_unit_list(body)
+        return ()
+    return tuple(split_unit_list(body))
+
+
+@cache
+def _unit_list_separator() -> re.Pattern[str]:
+    units = table("units")
+    heads = alternation(units["head_nouns"] + [g for g in units["group_heads"] if g[:1].isupper()])
+    return re.compile(rf"\s*(?:/|;|,\s*(?=(?:{heads})\b|[Cc]ác\s)|\s+và\s+(?=(?:{heads})\b|[Cc]ác\s))\s*")
 
 
 def split_unit_list(text: str) -> list[str]:
@@ -189,9 +204,7 @@ def split_unit_list(text: str) -> list[str]:
     whole = mention_at(text, 0)
     if whole and whole.end >= len(text):
         return [text]
-    units = table("units")
-    heads = alternation(units["head_nouns"] + [g for g in units["group_heads"] if g[:1].isupper()])
-    pieces = re.split(rf"\s*(?:/|;|,\s*(?=(?:{heads})\b|[Cc]ác\s)|\s+và\s+(?=(?:{heads})\b|[Cc]ác\s))\s*", text)
+    pieces = _unit_list_separator().split(text)
     pieces = [x.strip(" ,;.") for x in pieces if x.strip(" ,;.")]
     # Every piece must itself name a unit; otherwise the text is one unit as written
     # ("Ủy ban nhân dân các xã, phường có cụm công nghiệp").
@@ -260,7 +273,7 @@ def draft_tasks(structure: Structure, addressees: list[str]) -> list[TaskDraft]:
         body = structure.layout.text[p.body_start:last.end]
         actors = actors_in_text(body)
         responsible = actors.units
-        inherited = next((u for a in reversed(node.ancestors()) if a.children for u in [heading_units(a.paragraph)] if u), [])
+        inherited = next((u for a in reversed(node.ancestors()) if a.children for u in [list(heading_units(a.paragraph))] if u), [])
         assigned = assigned_in_text(body)
         if inherited and actors.how in ("assigned", "assigned_group") and assigned:
             enumerated = len(assigned[0]) > 1 and re.search(r"\(?\s*gồm", body)
@@ -287,7 +300,7 @@ def draft_tasks(structure: Structure, addressees: list[str]) -> list[TaskDraft]:
                 attr_start = anc.attributes[0].start
             if responsible:
                 continue
-            units = heading_units(anc.paragraph) if anc.children else []
+            units = list(heading_units(anc.paragraph)) if anc.children else []
             if not units:
                 units, coord = attribute_units(anc)
                 coordinating = coordinating or coord
