@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .assemble import assemble
-from .errors import ExtractionError
+from .errors import ExtractionError, NotANoticeError
 from .models import NoticeRecord
 from .normalise import normalise
 from .paragraphs import build_layout
@@ -28,13 +28,17 @@ def extract_document(doc: ParsedDocument) -> NoticeRecord:
     structure = build_structure(layout)
     addressees = addressee_units(structure.header)
     meta = read_metadata(structure, addressees)
+    if not any((meta.symbol, meta.doc_type, meta.issued_year, meta.signer_authority, addressees)):
+        raise NotANoticeError(
+            "not an administrative notice: no number and symbol, document type, place-date line, "
+            "addressee or signature found", path=doc.path)
     drafts = draft_tasks(structure, addressees)
     tasks = run_steps(drafts, Context(layout=layout, issued=meta.issued_date, year=meta.issued_year))
     warnings: list[tuple[str, str]] = [("parser", w) for w in doc.warnings]
     if not tasks:
         warnings.append(("no_tasks", "no directive part found: the document assigns no tasks"))
-    if meta.symbol is None and meta.doc_type is None:
-        warnings.append(("no_metadata", "no number, symbol or document type found: is this an administrative notice?"))
+    if meta.symbol is None:
+        warnings.append(("no_number", "no 'Số: …/…' line found: number and symbol are unknown"))
     return assemble(doc, layout, meta, tasks, find_references("\n".join(p.text for p in structure.body)), warnings)
 
 

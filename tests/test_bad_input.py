@@ -88,6 +88,14 @@ def test_text_without_directive_part_yields_no_tasks_and_a_warning(tmp_path: Pat
     assert record.tasks == [] and any(w.code == "no_tasks" for w in record.warnings)
 
 
+def test_text_that_is_not_a_notice_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "novel.txt"
+    path.write_text("It was a bright cold day in April, and the clocks were striking thirteen.\n" * 5, encoding="utf-8")
+    result = run_cli("extract", str(path), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1 and "not an administrative notice" in result.stderr and str(path) in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "out" / "novel.json").exists()
+
+
 def test_binary_garbage_named_txt_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "garbage.txt"
     path.write_bytes(bytes(range(256)) * 20)

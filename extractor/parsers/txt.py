@@ -95,7 +95,7 @@ class TextParser:
 
         text = decode_text(data)
         if _CONTROL.search(text[:4096]) and len(_CONTROL.findall(text)) > 0.01 * len(text):
-            raise InputError("file is binary, not text")
+            raise InputError("file is not readable text (control characters: a binary file, or text in a broken font encoding)")
         if not text.strip():
             raise InputError("file holds no text")
         markdown = path.suffix.lower() in (".md", ".markdown")

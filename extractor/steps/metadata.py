@@ -100,7 +100,7 @@ def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
         meta.issuer = issuer_lines[-1]
         meta.parent_body = issuer_lines[-2] if len(issuer_lines) > 1 else None
     _read_signature(meta, structure)
-    meta.recipients = list(addressees)
+    meta.recipients = list(dict.fromkeys([*addressees, *_distribution(structure)]))
     _read_meeting(meta, structure)
     return meta
 
@@ -146,6 +146,26 @@ def _read_signature(meta: NoticeMeta, structure: Structure) -> None:
             titles.insert(0, rest)
     if titles:
         meta.signer_title = " ".join(titles)
+
+
+def _distribution(structure: Structure) -> list[str]:
+    """The "Nơi nhận" list as written (the archive copy "Lưu: …" left out)."""
+    out: list[str] = []
+    collecting = False
+    for p in structure.closing:
+        if fold(p.text).startswith("nơi nhận"):
+            collecting = True
+            rest = p.text.split(":", 1)[1].strip(" -;.") if ":" in p.text else ""
+            if rest:
+                out.append(rest)
+            continue
+        if collecting and p.label and p.label.kind in ("dash", "plus", "dot"):
+            item = p.body.strip(" ;.")
+            if item and not fold(item).startswith(("lưu", "như trên", "như kính gửi")):
+                out.append(item)
+        elif collecting:
+            break
+    return out
 
 
 def _read_meeting(meta: NoticeMeta, structure: Structure) -> None:
