@@ -90,12 +90,18 @@ def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
     if meta.doc_type is None and meta.subject:
         meta.doc_type = "Công văn"
     # Issuer: the capitalised lines before the national motto.
-    issuer_lines = []
-    for line in head_lines:
-        if fold(line).startswith("cộng h") or _NUMBER.match(line):
+    issuer_lines: list[str] = []
+    for line in (x for p in header for x in _lines(p, text)):
+        if _NUMBER.match(line) or _PLACE_DATE.search(line):
             break
+        if fold(line).startswith(("cộng h", "độc lập")):
+            continue  # the national motto, read between the issuer's lines in a two-column header
         if line.isupper():
-            issuer_lines.append(line.strip(" |"))
+            line = line.strip(" |")
+            if issuer_lines and re.match(r"^(?:TỈNH|HUYỆN|XÃ|PHƯỜNG|THỊ XÃ|THỊ TRẤN|THÀNH PHỐ|QUẬN)\b", line):
+                issuer_lines[-1] += " " + line  # "ỦY BAN NHÂN DÂN" / "HUYỆN BẮC SƠN" is one name
+            else:
+                issuer_lines.append(line)
     if issuer_lines:
         meta.issuer = issuer_lines[-1]
         meta.parent_body = issuer_lines[-2] if len(issuer_lines) > 1 else None
@@ -127,8 +133,7 @@ def _read_signature(meta: NoticeMeta, structure: Structure) -> None:
             authority.extend(parts)
             continue
         if line.isupper() and len(line) < 60:
-            if authority or auth_index is None:
-                titles.append(line)
+            titles.append(line)
             continue
         if _PERSON.match(line.strip()) and not line.isupper():
             meta.signer_name = line.strip()
