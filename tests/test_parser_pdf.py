@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import shutil
 import struct
+import subprocess
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
@@ -524,3 +527,212 @@ def test_sniff() -> None:
     parser = PdfParser()
     assert parser.sniff(b"%PDF-1.7\n...") and parser.sniff(b"\xef\xbb\xbf junk %PDF-1.4")
     assert not parser.sniff(b"PK\x03\x04") and not parser.sniff(b"plain text")
+
+
+# --- ruled task tables ------------------------------------------------------------------------
+TASK_HEADER = ("STT", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành", "Ghi chú")
+LONG_TASK = " ".join(
+    f"Kiểm tra nội dung số {n} về điều kiện an toàn của kho chứa, phương tiện vận chuyển và hồ sơ "
+    "pháp lý của đơn vị." for n in range(1, 21)
+)
+TASK_ROWS = [
+    ("1", "Rà soát các cơ sở sản xuất, kinh doanh hóa chất trên địa bàn tỉnh.", "Sở Công Thương",
+     "UBND các xã, phường", "Tháng 3/2026", ""),
+    ("2", "Kiểm tra việc chấp hành quy định về an toàn hóa chất.", "Sở Công Thương",  # merged with the row above
+     "Công an tỉnh", "Quý II/2026", ""),
+    ("3", LONG_TASK, "Sở Nông nghiệp và Môi trường", "Các Sở, ban, ngành liên quan", "Thường xuyên", ""),
+    ("4", "Tổng hợp, báo cáo kết quả thực hiện.", "Sở Công Thương",
+     "Công an tỉnh; Thuế tỉnh", "Trước ngày 15/12/2026", ""),
+]
+
+
+def _cell_widths(table: Any, widths_mm: list[float]) -> None:
+    from docx.shared import Mm
+
+    table.autofit = False
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
+        for cell in column.cells:
+            cell.width = Mm(width)
+
+
+def _task_docx(path: Path, *, repeat_header: bool) -> None:
+    """A plan as Word writes it: a borderless letterhead table, a ruled table that is not a task
+    table, then a ruled task table with a vertically merged cell, a cell holding two entries on
+    separate lines, and a row taller than what is left of page 1, so that it breaks across the
+    pages and each later part opens its page with an empty first cell -- under a copy of the
+    header row when Word is asked to repeat it (``repeat_header``), with no header otherwise."""
+    import docx
+    from docx.shared import Mm, Pt
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Mm(20)
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = "Times New Roman", Pt(13)
+    letterhead = document.add_table(rows=2, cols=2)  # no style: no borders
+    for (r, c), text in {(0, 0): "ỦY BAN NHÂN DÂN TỈNH LÀO CAI", (0, 1): "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                         (1, 0): "Số: 12/KH-UBND", (1, 1): "Độc lập - Tự do - Hạnh phúc"}.items():
+        letterhead.cell(r, c).text = text
+    document.add_paragraph("KẾ HOẠCH")
+    document.add_paragraph("Kiểm tra an toàn hóa chất năm 2026 tại các doanh nghiệp sau:")
+    companies = document.add_table(rows=3, cols=3, style="Table Grid")
+    for r, row in enumerate([("STT", "Tên doanh nghiệp", "Địa chỉ"), ("1", "Công ty TNHH Minh Phát", "Phường Cam Đường"),
+                             ("2", "Công ty cổ phần Hóa chất Đức Giang", "Xã Tằng Loỏng")]):
+        for c, text in enumerate(row):
+            companies.cell(r, c).text = text
+    document.add_paragraph("Nhiệm vụ cụ thể được phân công như sau:")
+    tasks = document.add_table(rows=1 + len(TASK_ROWS), cols=len(TASK_HEADER), style="Table Grid")
+    _cell_widths(tasks, [12, 48, 28, 42, 27, 13])
+    for c, text in enumerate(TASK_HEADER):
+        tasks.cell(0, c).text = text
+    if repeat_header:
+        from docx.oxml import OxmlElement
+
+        tasks.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for r, row in enumerate(TASK_ROWS, start=1):
+        for c, text in enumerate(row):
+            if (r, c) not in ((2, 2), (4, 3)):
+                tasks.cell(r, c).text = text
+    merged = tasks.cell(1, 2).merge(tasks.cell(2, 2))
+    merged.text = "Sở Công Thương"
+    entries = tasks.cell(4, 3)
+    entries.text = "Công an tỉnh"
+    entries.add_paragraph("Thuế tỉnh")
+    document.add_paragraph("Các cơ quan, đơn vị triển khai thực hiện nghiêm túc Kế hoạch này./.")
+    document.save(str(path))
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["no-repeated-header", "repeated-header"])
+def rendered_plan(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> ParsedDocument:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: cannot render the DOCX fixture to PDF")
+    folder = tmp_path_factory.mktemp("plan")
+    source = folder / "plan.docx"
+    _task_docx(source, repeat_header=request.param)
+    # Its own profile, so that it does not collide with another LibreOffice running meanwhile.
+    profile = (folder / "profile").as_uri()
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(folder),
+         str(source)],
+        check=True, capture_output=True, timeout=180,
+    )
+    return parse_file(folder / "plan.pdf")
+
+
+def test_ruled_task_table_becomes_rows_across_page_breaks(rendered_plan: ParsedDocument) -> None:
+    rows = [b for b in rendered_plan.blocks if b.kind == "table_row"]
+    # Row 2 repeats the merged "Cơ quan chủ trì"; the long row 3 is one row whatever pages it
+    # runs over; two entries on separate lines are kept apart, wrapped lines are joined.
+    assert [b.cells for b in rows] == [TASK_HEADER, *TASK_ROWS]
+    assert all(b.text == " | ".join(b.cells) for b in rows)
+    # The fixture does what it is meant to: row 3 starts on page 1 and row 4 is two pages on.
+    assert [b.page for b in rows] == [1, 1, 1, 1, rendered_plan.pages]
+    assert rendered_plan.pages is not None and rendered_plan.pages >= 3
+    lines = [b for b in rendered_plan.blocks if b.kind == "line"]
+    assert not [b.text for b in lines if b.page not in (1, rendered_plan.pages)]  # the middle is all table
+    assert not [b.text for b in lines if "Kiểm tra nội dung" in b.text or b.text.startswith(("STT Nội", "4 Tổng"))]
+    # In reading order with the text around it.
+    blocks = list(rendered_plan.blocks)
+    first, last = blocks.index(rows[0]), blocks.index(rows[-1])
+    assert blocks[first - 1].text == "Nhiệm vụ cụ thể được phân công như sau:"
+    assert blocks[first : last + 1] == rows
+    assert [b.text for b in blocks[last + 1 :]] == ["Các cơ quan, đơn vị triển khai thực hiện nghiêm túc Kế hoạch này./."]
+
+
+def test_layout_tables_and_other_ruled_tables_stay_lines(rendered_plan: ParsedDocument) -> None:
+    lines = texts(rendered_plan)[:12]
+    assert "ỦY BAN NHÂN DÂN TỈNH LÀO CAI" in lines and "Độc lập - Tự do - Hạnh phúc" in lines  # borderless
+    assert lines[lines.index("KẾ HOẠCH") :] == [  # ruled, but its columns are not task columns
+        "KẾ HOẠCH",
+        "Kiểm tra an toàn hóa chất năm 2026 tại các doanh nghiệp sau:",
+        "STT Tên doanh nghiệp Địa chỉ",
+        "1 Công ty TNHH Minh Phát Phường Cam Đường",
+        "2 Công ty cổ phần Hóa chất Xã Tằng Loỏng",
+        "Đức Giang",
+        "Nhiệm vụ cụ thể được phân công như sau:",
+    ]
+
+
+RENDERED = ROOT / "corpus" / "rendered"
+
+
+@pytest.mark.parametrize("stem", [
+    "laocai-kh-ubnd-trien-khai-chi-thi-11-khoang-san",  # over three pages, header repeated, rows split
+    "laocai-kh-sct-2242-kiem-tra-cap-gcn-28-don-vi",
+    "laocai-kh-sct-3898-huan-luyen-nguoi-quan-ly",
+    "laocai-kh-sct-thuc-hien-de-an-08",
+])
+def test_real_task_tables_read_as_from_the_docx(stem: str) -> None:
+    """The corpus PDFs are rendered from the DOCX next to them: the same rows come out."""
+    pdf, docx = parse_file(RENDERED / "pdf" / f"{stem}.pdf"), parse_file(RENDERED / "docx" / f"{stem}.docx")
+    ours = [b.cells for b in pdf.blocks if b.kind == "table_row"]
+    assert ours and ours == [b.cells for b in docx.blocks if b.kind == "table_row"]
+    # No line of the table is read a second time as an ordinary line.
+    blocks = list(pdf.blocks)
+    start = next(i for i, b in enumerate(blocks) if b.kind == "table_row")
+    pages = {b.page for b in blocks if b.kind == "table_row"}
+    cells = [cell for row in ours for cell in row if cell]
+    assert not [b.text for b in blocks[start:] if b.kind == "line" and b.page in pages and any(b.text in c for c in cells)]
+
+
+def _grid(left: float, top: float, widths: list[float], heights: list[float]) -> bytes:
+    """Stroked cell borders, as a word processor draws them: one path per ruling."""
+    xs = [left + sum(widths[:i]) for i in range(len(widths) + 1)]
+    ys = [top + sum(heights[:i]) for i in range(len(heights) + 1)]
+    ops = [b"%.2f %.2f m %.2f %.2f l S" % (xs[0], PAGE_H - y, xs[-1], PAGE_H - y) for y in ys]
+    ops += [b"%.2f %.2f m %.2f %.2f l S" % (x, PAGE_H - ys[0], x, PAGE_H - ys[-1]) for x in xs]
+    return b"0 G 0.5 w\n" + b"\n".join(ops)
+
+
+def test_ruled_table_without_task_columns_reads_as_before() -> None:
+    cells = [(77, 106, "STT"), (120, 106, "Ten doanh nghiep"), (330, 106, "Dia chi"),
+             (77, 126, "1"), (120, 126, "Cong ty A"), (330, 126, "Phuong Cam Duong"),
+             (77, 146, "2"), (120, 146, "Cong ty B"), (330, 146, "Xa Tang Loong")]
+    page = content([*body_lines(40, BODY[:2]), *cells, *body_lines(180, BODY[2:])])
+    plain = parse(make_pdf([page]))
+    ruled = parse(make_pdf([page + b"\n" + _grid(72, 100, [43, 210, 200], [20, 20, 20])]))
+    assert ruled.blocks == plain.blocks
+    assert texts(ruled)[2:5] == ["STT Ten doanh nghiep Dia chi", "1 Cong ty A Phuong Cam Duong", "2 Cong ty B Xa Tang Loong"]
+
+
+def _boxed_cells(left: float, top: float, widths: list[float], heights: list[float]) -> bytes:
+    """Each cell stroked as its own rectangle, as some producers draw borders."""
+    ops = [
+        b"%.2f %.2f %.2f %.2f re S" % (left + sum(widths[:c]), PAGE_H - top - sum(heights[: r + 1]), widths[c], heights[r])
+        for r in range(len(heights)) for c in range(len(widths))
+    ]
+    return b"0 G 0.5 w\n" + b"\n".join(ops)
+
+
+@pytest.mark.parametrize("draw", [_grid, _boxed_cells], ids=["rulings", "cell-rectangles"])
+def test_table_rulings_are_found_on_the_page(draw: Any) -> None:
+    document = pdfium.PdfDocument(make_pdf([content(body_lines()) + b"\n" + draw(72, 300, [40, 200, 150], [20, 30])]))
+    page = document[0]
+    rulings = pdf_backend._page_rulings(page, pdf_backend._Transform(page, 0))
+    assert rulings.counts["h"] >= 3 and rulings.counts["v"] >= 4
+    (grid,) = pdf_backend._grids(rulings)
+    assert (grid.columns, len(grid.rows)) == (3, 2)
+    assert [round(v) for v in (grid.x0, grid.top, grid.x1, grid.bottom)] == [72, 300, 462, 350]
+
+
+def _line(text: str, x0: float, x1: float, first_word: float, room: float = 100.0) -> pdf_backend._CellLine:
+    return pdf_backend._CellLine(text=text, x0=x0, x1=x1, top=0.0, bottom=15.0, first_word_x1=first_word, room=room)
+
+
+def test_cell_lines_join_wrapped_text_with_a_space_and_entries_with_a_semicolon() -> None:
+    wrapped = pdf_backend._Cell(0, 110, 0, 50, [
+        _line("Sở Nông nghiệp và", 5, 95, 20),  # "Môi" (25 wide) did not fit after it
+        _line("Môi trường", 5, 60, 30),
+    ])
+    assert wrapped.text() == "Sở Nông nghiệp và Môi trường"
+    entries = pdf_backend._Cell(0, 110, 0, 50, [
+        _line("Đỗ Mạnh Cường", 5, 70, 20),  # "Vũ" would have fitted: a new entry
+        _line("Vũ Việt Linh", 5, 60, 18),
+        _line("Nguyễn Thị Loan", 5, 75, 40),
+    ])
+    assert entries.text() == "Đỗ Mạnh Cường; Vũ Việt Linh; Nguyễn Thị Loan"
+    lower = pdf_backend._Cell(0, 110, 0, 50, [_line("Các Sở, ban,", 5, 50, 20), _line("ngành liên quan", 5, 60, 30)])
+    assert lower.text() == "Các Sở, ban, ngành liên quan"  # a lower-case start never opens an entry

@@ -1,16 +1,21 @@
-"""PDF backend: the text layer in reading order, one block per visual line.
+"""PDF backend: the text layer in reading order, one block per visual line or task-table row.
 
 Why it is built this way:
 
 * **pypdfium2 does the reading.** Its text extraction is native and an order of magnitude
   faster than pdfplumber's pure-Python layout analysis, and it yields lines in content order,
-  which for the Word/iText PDFs that provinces publish is reading order. pdfplumber is not used.
+  which for the Word/iText PDFs that provinces publish is reading order. pdfplumber never parses
+  a page; only its table-lattice geometry is used, on rulings that pdfium lists.
 * **Geometry is fetched only where it matters.** Every line gets a box from its first and last
   character (two calls): enough to sort lines and to recognise page numbers and running
   headers. Only page 1 (issuer | national motto), pages with a signature block ("Nơi nhận:" |
   "KT. CHỦ TỊCH") and the page after one get per-character boxes, so that a line pdfium glued
   across the gutter ("Số: 12/UBND   Lào Cai, ngày ...") can be cut, and each column of such a
   block read top to bottom, left column first.
+* **Task tables are found by their rulings** (see "ruled tables" below): pages whose path
+  objects draw a grid get per-character boxes inside it, and a table whose header names task
+  columns (as :mod:`.pipe_tables` decides for TXT) becomes ``table_row`` blocks, followed over
+  page breaks. Borderless layout tables and ruled tables of other kinds stay lines.
 * **Stamped text counts.** When a notice is signed and registered, its number and date are
   often printed by a form field or signature widget; those appearances are flattened into the
   page (in memory) so that "Số: 193/UBND-KT" is read whole.
@@ -24,6 +29,7 @@ Why it is built this way:
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import ctypes
 import itertools
@@ -41,6 +47,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import InputError
 from .base import Block, ParsedDocument
+from .pipe_tables import _join_cell, is_task_header
 
 # Bounds on hostile input: no real notice comes near them.
 MAX_PAGES = 2000
@@ -174,6 +181,8 @@ class _Row:
     top: float
     bottom: float
     furniture: bool = False
+    # A task table stands in the page's rows as one row that carries the table's rows.
+    table: list[_TableRow] | None = None
 
     @property
     def height(self) -> float:
@@ -191,6 +200,7 @@ class _Page:
     height: float
     rows: list[_Row] = field(default_factory=list)
     layout: bool = False
+    grids: list[_Grid] = field(default_factory=list)
 
 
 class _Transform:
@@ -426,7 +436,7 @@ def _find_zone(rows: list[_Row], start: int, *, header: bool) -> _Zone | None:
         if header and _SALUTATION.match(row.text):
             break
         sides = _sides(row, (left_edge, right_edge))
-        if sides is None:
+        if sides is None or row.table is not None:
             crossed = row
             break
         left, right = sides
@@ -507,6 +517,7 @@ def _zones(page: _Page, *, continued: bool) -> list[_Zone]:
 class _Line:
     text: str
     furniture: bool = False
+    rows: list[_TableRow] | None = None  # a task table, read at this point
 
 
 def _ordered_lines(page: _Page, *, continued: bool = False) -> tuple[list[_Line], bool]:
@@ -520,7 +531,7 @@ def _ordered_lines(page: _Page, *, continued: bool = False) -> tuple[list[_Line]
         zone = by_start.get(index)
         if zone is None:
             row = page.rows[index]
-            lines.append(_Line(row.text, row.furniture))
+            lines.append(_Line("", rows=row.table) if row.table is not None else _Line(row.text, row.furniture))
             index += 1
             continue
         left_lines, right_lines = [], []
@@ -627,8 +638,10 @@ def _rejoin_hyphens(lines: list[_Line]) -> None:
     """Rejoin a word split across two lines when that is certain: after a soft hyphen, or after
     a hard hyphen between two plain lower-case Latin fragments the first of which cannot be a
     Vietnamese syllable ("infor-" / "mation"). Vietnamese syllables are not hyphenated."""
-    body = [line for line in lines if not line.furniture and line.text]
+    body = [line for line in lines if not line.furniture and (line.text or line.rows is not None)]
     for first, second in itertools.pairwise(body):
+        if first.rows is not None or second.rows is not None:
+            continue  # no word runs into or out of a table
         text = first.text
         if text.endswith(_SOFT_HYPHENS) and len(text) > 1 and text[-2].isalpha():
             match = re.match(r"^(\w+)(.*)$", second.text)
@@ -641,6 +654,440 @@ def _rejoin_hyphens(lines: list[_Line]) -> None:
         if end and start and not _SYLLABLE.fullmatch(end.group(1)):
             first.text = text[:-1] + start.group(1)
             second.text = second.text[start.end() :].lstrip()
+
+
+# --------------------------------------------------------------------------- ruled tables
+#
+# Plans and conclusions list their tasks in ruled tables (STT | Nội dung | Cơ quan chủ trì | …).
+# Such a table is found from its rulings, never from text alignment, so that the borderless
+# letterhead and signature tables (no rulings) stay ordinary lines:
+#
+# * pdfium lists the page's path objects (~0.05 ms a page); a path thinner than _RULE_WIDTH is a
+#   ruling by its bounds alone, other paths give their straight segments. Only a page with at
+#   least two horizontal and two vertical rulings goes further.
+# * There pdfplumber's lattice algorithm (snap and join edges, intersections, smallest cells,
+#   tables: what ``page.find_tables()`` runs) is fed those edges directly. Letting pdfplumber
+#   parse the page itself would cost its pdfminer layout (~50 ms a page, as much as the whole
+#   pipeline spends on a notice); the geometry step alone costs well under a millisecond.
+# * Cell text comes from pdfium's character boxes, each character going to the cell that holds
+#   its centre, so it is the same text as the rest of the page. The page's ordinary lines are
+#   still built as before: a table that turns out not to be a task table is left as they are.
+# * Whether a table is a task table, or the continuation of one from the page before, is decided
+#   once all pages are read (:func:`_link_tables`); only then do its rows replace the lines.
+
+_RULE_WIDTH = 3.0  # points; a thicker path is a shape (shading, a frame) and gives its outline
+_MAX_PATH_OBJECTS = 5000
+_MAX_SEGMENTS = 512
+_MAX_EDGES = 4000
+_MAX_FORM_DEPTH = 4
+_CELL_PAD = 6.0  # Word and LibreOffice inset cell text by ~5.5 pt on each side by default
+_Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _compose(inner: _Matrix, outer: _Matrix) -> _Matrix:
+    a, b, c, d, e, f = inner
+    a2, b2, c2, d2, e2, f2 = outer
+    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2, e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
+
+
+def _apply(m: _Matrix, x: float, y: float) -> tuple[float, float]:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+
+def _object_matrix(obj: ctypes.c_void_p) -> _Matrix:
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+        return _IDENTITY
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+class _Rulings:
+    """Horizontal and vertical strokes of a page, as pdfplumber edges in reading space."""
+
+    def __init__(self, transform: _Transform) -> None:
+        self.transform = transform
+        self.edges: list[dict[str, float | str]] = []
+        self.counts = {"h": 0, "v": 0}
+
+    def add(self, points: list[tuple[float, float]]) -> bool:
+        """An edge from a thin box around ``points`` (user space); False if it is not thin."""
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        x0, x1, top, bottom = self.transform.box(min(xs), max(ys), max(xs), min(ys))
+        width, height = x1 - x0, bottom - top
+        if width <= _RULE_WIDTH and height > width:
+            middle = (x0 + x1) / 2
+            edge = {"x0": middle, "x1": middle, "top": top, "bottom": bottom, "width": 0.0, "height": height,
+                    "doctop": top, "orientation": "v", "object_type": "line"}
+        elif height <= _RULE_WIDTH and width > height:
+            middle = (top + bottom) / 2
+            edge = {"x0": x0, "x1": x1, "top": middle, "bottom": middle, "width": width, "height": 0.0,
+                    "doctop": middle, "orientation": "h", "object_type": "line"}
+        else:
+            return False
+        self.edges.append(edge)
+        self.counts[str(edge["orientation"])] += 1
+        return True
+
+    def add_path(self, obj: ctypes.c_void_p, outer: _Matrix) -> None:
+        """The straight segments of a path that is not itself a thin line (a rectangle's sides)."""
+        count = pdfium_c.FPDFPath_CountSegments(obj)
+        if count <= 1 or count > _MAX_SEGMENTS:
+            return
+        matrix = _compose(_object_matrix(obj), outer)
+        x, y = ctypes.c_float(), ctypes.c_float()
+        start = previous = None
+        for index in range(count):
+            segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
+            if not segment or not pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
+                previous = None
+                continue
+            point = _apply(matrix, x.value, y.value)
+            kind = pdfium_c.FPDFPathSegment_GetType(segment)
+            if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+                start = point
+            elif kind == pdfium_c.FPDF_SEGMENT_LINETO and previous is not None:
+                self.add([previous, point])
+            previous = point
+            if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None and previous is not None:
+                self.add([previous, start])
+                previous = start
+
+
+def _page_rulings(page: pdfium.PdfPage, transform: _Transform) -> _Rulings:
+    rulings = _Rulings(transform)
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    bounds = [ctypes.byref(v) for v in (left, bottom, right, top)]
+    paths = 0
+    # (container, is_form, matrix from the container's space to user space, depth)
+    stack: list[tuple[ctypes.c_void_p, bool, _Matrix, int]] = [(page.raw, False, _IDENTITY, 0)]
+    while stack:
+        container, is_form, matrix, depth = stack.pop()
+        count = pdfium_c.FPDFFormObj_CountObjects(container) if is_form else pdfium_c.FPDFPage_CountObjects(container)
+        for index in range(max(count, 0)):
+            obj = (pdfium_c.FPDFFormObj_GetObject if is_form else pdfium_c.FPDFPage_GetObject)(container, index)
+            if not obj:
+                continue
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _MAX_FORM_DEPTH:
+                stack.append((obj, True, _compose(_object_matrix(obj), matrix), depth + 1))
+            elif kind == pdfium_c.FPDF_PAGEOBJ_PATH and pdfium_c.FPDFPageObj_GetBounds(obj, *bounds):
+                paths += 1
+                if paths > _MAX_PATH_OBJECTS or len(rulings.edges) > _MAX_EDGES:
+                    return _Rulings(transform)  # a drawing, not a document with tables
+                corners = [_apply(matrix, px, py) for px in (left.value, right.value) for py in (bottom.value, top.value)]
+                if not rulings.add(corners):
+                    rulings.add_path(obj, matrix)
+    return rulings
+
+
+@dataclass(slots=True)
+class _CellLine:
+    """One visual line of text inside a cell."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    first_word_x1: float | None = None  # where the line's first word ends
+    room: float = 0.0  # width the cell leaves for text
+
+    def wraps_into(self, following: _CellLine) -> bool:
+        """True when ``following`` goes on the same paragraph: its first word would not have
+        fitted at the end of this line, so the line was broken for want of room."""
+        word = (following.first_word_x1 or following.x1) - following.x0
+        space = 0.2 * (self.bottom - self.top)
+        return (self.x1 - self.x0) + space + word > self.room - 1.0
+
+
+@dataclass(slots=True)
+class _Cell:
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    lines: list[_CellLine] = field(default_factory=list)
+
+    def text(self) -> str:
+        """Wrapped lines joined by a space; separate entries (a line that ended with room to
+        spare) as :func:`pipe_tables._join_cell` joins cell lines, so that TXT, DOCX and PDF
+        cells read alike ("Đỗ Văn A; Vũ Thị B")."""
+        entries: list[str] = []
+        for index, line in enumerate(self.lines):
+            if index and self.lines[index - 1].wraps_into(line):
+                entries[-1] += " " + line.text
+            else:
+                entries.append(line.text)
+        return _join_cell(entries)
+
+
+@dataclass(slots=True)
+class _Grid:
+    """A ruled table on one page. ``rows[r][c]`` is the cell that starts in column ``c`` and
+    covers row ``r`` (a vertically merged cell sits in every row it spans: its value repeats);
+    None where a cell spanning from the left covers the position, or nothing does: read as an
+    empty cell, so that every row keeps the header's columns (DOCX drops it instead)."""
+
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    xs: list[float]
+    ys: list[float]
+    owner: list[list[_Cell | None]]  # row, column -> the cell covering that position
+    rows: list[list[_Cell | None]]
+
+    @property
+    def columns(self) -> int:
+        return len(self.xs) - 1
+
+    def locate(self, x: float, y: float) -> _Cell | None:
+        if not (self.x0 <= x <= self.x1 and self.top <= y <= self.bottom):
+            return None
+        r = min(max(bisect.bisect_right(self.ys, y) - 1, 0), len(self.ys) - 2)
+        c = min(max(bisect.bisect_right(self.xs, x) - 1, 0), len(self.xs) - 2)
+        return self.owner[r][c]
+
+
+def _nearest(values: list[float], value: float) -> int:
+    return min(range(len(values)), key=lambda i: abs(values[i] - value))
+
+
+def _grids(rulings: _Rulings) -> list[_Grid]:
+    """Ruled tables of at least two columns, top to bottom."""
+    from pdfplumber import table as lattice
+    from pdfplumber.utils import filter_edges
+
+    edges = lattice.merge_edges(rulings.edges, 3, 3, 3, 3)
+    edges = filter_edges(edges, min_length=3)
+    cells = lattice.intersections_to_cells(lattice.edges_to_intersections(edges, 3, 3))
+    grids: list[_Grid] = []
+    for boxes in lattice.cells_to_tables(cells):
+        xs = sorted({round(v, 2) for box in boxes for v in (box[0], box[2])})
+        ys = sorted({round(v, 2) for box in boxes for v in (box[1], box[3])})
+        if len(xs) < 3:  # one row is enough: the part of a table that a page break left over
+            continue
+        owner: list[list[_Cell | None]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]
+        rows: list[list[_Cell | None]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]
+        for x0, top, x1, bottom in boxes:
+            c0, c1 = _nearest(xs, x0), _nearest(xs, x1)
+            r0, r1 = _nearest(ys, top), _nearest(ys, bottom)
+            cell = _Cell(x0=x0, x1=x1, top=top, bottom=bottom)
+            for r in range(r0, r1):
+                rows[r][c0] = cell
+                for c in range(c0, c1):
+                    owner[r][c] = cell
+        grids.append(_Grid(x0=xs[0], x1=xs[-1], top=ys[0], bottom=ys[-1], xs=xs, ys=ys, owner=owner, rows=rows))
+    return sorted(grids, key=lambda g: (g.top, g.x0))
+
+
+def _fill_grids(grids: list[_Grid], text: str, spans: list[tuple[int, int]], charbox: _CharBoxes) -> None:
+    """Put the text of pdfium's lines that lie in a grid into its cells, character by character:
+    a line may run across several cells of a row."""
+
+    def grid_at(box: tuple[float, float, float, float] | None) -> bool:
+        if box is None:
+            return False
+        x, y = (box[0] + box[1]) / 2, (box[2] + box[3]) / 2
+        return any(g.x0 <= x <= g.x1 and g.top <= y <= g.bottom for g in grids)
+
+    pieces: dict[int, tuple[_Cell, list[_CellLine]]] = {}
+    for start, end in spans:
+        if not (grid_at(charbox(start)) or grid_at(charbox(end - 1))):
+            continue
+        current: _CellLine | None = None
+        current_cell: _Cell | None = None
+        space = False
+        for index in range(start, end):
+            char = text[index]
+            if char.isspace():
+                space = True
+                continue
+            if char == _PDFIUM_HYPHEN:
+                if current is not None:
+                    current.text += "-"
+                continue
+            box = charbox(index)
+            if box is None:
+                continue
+            x0, x1, top, bottom = box
+            cell = next((c for g in grids if (c := g.locate((x0 + x1) / 2, (top + bottom) / 2)) is not None), None)
+            if cell is None:
+                current, space = None, False
+                continue
+            height = max(bottom - top, 1.0)
+            if (
+                current is not None
+                and current_cell is cell
+                and min(bottom, current.bottom) - max(top, current.top) >= 0.5 * min(height, current.bottom - current.top)
+                and x0 >= current.x1 - height
+            ):
+                if space:
+                    if current.first_word_x1 is None:
+                        current.first_word_x1 = current.x1
+                    current.text += " "
+                current.text += char
+                current.x1 = max(current.x1, x1)
+                current.top, current.bottom = min(current.top, top), max(current.bottom, bottom)
+            else:
+                current, current_cell = _CellLine(text=char, x0=x0, x1=x1, top=top, bottom=bottom), cell
+                pieces.setdefault(id(cell), (cell, []))[1].append(current)
+            space = False
+    # Pieces of a cell on one baseline make one line, left to right.
+    for cell, cell_pieces in pieces.values():
+        lines: list[list[_CellLine]] = []
+        for piece in sorted(cell_pieces, key=lambda p: (p.top, p.x0)):
+            if lines:
+                anchor = lines[-1][0]
+                overlap = min(anchor.bottom, piece.bottom) - max(anchor.top, piece.top)
+                if overlap >= 0.5 * min(piece.bottom - piece.top, anchor.bottom - anchor.top):
+                    lines[-1].append(piece)
+                    continue
+            lines.append([piece])
+        for group in lines:
+            group.sort(key=lambda p: p.x0)
+            line = _CellLine(
+                text=_clean(" ".join(p.text for p in group)),
+                x0=group[0].x0, x1=max(p.x1 for p in group),
+                top=min(p.top for p in group), bottom=max(p.bottom for p in group),
+                first_word_x1=group[0].first_word_x1 if group[0].first_word_x1 is not None else group[0].x1,
+            )
+            if line.text:
+                cell.lines.append(line)
+    # The room a cell leaves for text: its width less the column's inset on both sides, the
+    # inset measured on the column's left-aligned lines (at most the usual default).
+    for grid in grids:
+        insets: dict[int, float] = {}
+        for row in grid.rows:
+            for c, cell in enumerate(row):
+                for line in cell.lines if cell is not None else ():
+                    insets[c] = min(insets.get(c, _CELL_PAD), max(line.x0 - cell.x0, 0.0))
+        for row in grid.rows:
+            for c, cell in enumerate(row):
+                for line in cell.lines if cell is not None else ():
+                    line.room = cell.x1 - cell.x0 - 2 * insets.get(c, _CELL_PAD)
+
+
+def _read_grids(page: pdfium.PdfPage, transform: _Transform, text: str, spans: list[tuple[int, int]],
+                charbox: _CharBoxes) -> list[_Grid]:
+    """The page's ruled tables with their text; none when it has no grid of rulings. Finding
+    tables only adds to what is read, so a failure here costs the tables, never the page."""
+    rulings = _page_rulings(page, transform)
+    if rulings.counts["h"] < 2 or rulings.counts["v"] < 2:
+        return []
+    try:
+        grids = _grids(rulings)
+    except (ValueError, AssertionError, KeyError, IndexError, ZeroDivisionError):
+        return []
+    if grids:
+        _fill_grids(grids, text, spans, charbox)
+    return grids
+
+
+@dataclass(slots=True)
+class _TableRow:
+    page: int
+    cells: list[_Cell | None]
+
+    def texts(self) -> tuple[str, ...]:
+        return tuple(cell.text() if cell is not None else "" for cell in self.cells)
+
+
+@dataclass(slots=True)
+class _TaskTable:
+    header: tuple[str, ...]
+    columns: int
+    rows: list[_TableRow]
+    page: int = 0
+    bottom: float = 0.0
+
+
+def _same_header(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return [re.sub(r"\s+", " ", x).casefold() for x in a] == [re.sub(r"\s+", " ", x).casefold() for x in b]
+
+
+def _continue_table(table: _TaskTable, rows: list[_TableRow]) -> list[_TableRow]:
+    """The rows of a table part that goes on from ``table`` on the next page: a header row that
+    Word repeats on every page is dropped, and a row broken by the page (its first cell empty
+    here) is merged into the row it continues. Returns the rows that remain."""
+    if rows and _same_header(rows[0].texts(), table.header):
+        rows = rows[1:]
+    if not rows or len(table.rows) < 2:
+        return rows
+    first, previous = rows[0], table.rows[-1]
+    texts = first.texts()
+    # An empty first cell also marks a table whose index column is blank throughout: then the
+    # row is a continuation only if its text goes on in lower case.
+    if texts[0] or not any(texts):
+        return rows
+    if not previous.texts()[0] and not any(t[:1].islower() for t in texts if t):
+        return rows
+    for c, (old, new) in enumerate(zip(previous.cells, first.cells, strict=False)):
+        if new is None or not new.lines:
+            continue
+        if old is None:
+            previous.cells[c] = new
+        else:  # a new cell, so that rows above sharing a merged cell keep their value
+            previous.cells[c] = _Cell(x0=old.x0, x1=old.x1, top=old.top, bottom=old.bottom, lines=old.lines + new.lines)
+    return rows[1:]
+
+
+def _place_table(page: _Page, grid: _Grid, rows: list[_TableRow]) -> None:
+    """Replace the page's lines inside the grid with one row standing for the table."""
+    kept: list[_Row] = []
+    position: int | None = None
+    for row in page.rows:
+        middle = (row.top + row.bottom) / 2
+        if grid.top <= middle <= grid.bottom and row.table is None:
+            outside = [p for p in row.pieces if not grid.x0 <= (p.x0 + p.x1) / 2 <= grid.x1]
+            if len(outside) < len(row.pieces):
+                if position is None:
+                    position = len(kept)
+                if outside:
+                    kept.append(_Row(pieces=outside, top=row.top, bottom=row.bottom, furniture=row.furniture))
+                continue
+        kept.append(row)
+    if position is None:
+        position = next((i for i, row in enumerate(kept) if row.top > grid.top), len(kept))
+    stand_in = _Piece(text="", x0=grid.x0, x1=grid.x1, top=grid.top, bottom=grid.bottom)
+    kept.insert(position, _Row(pieces=[stand_in], top=grid.top, bottom=grid.bottom, table=rows))
+    page.rows = kept
+
+
+def _link_tables(pages: list[_Page]) -> None:
+    """Turn task tables into rows, following a table over page breaks: a table at the top of a
+    page, right after a page that ended in a task table with the same number of columns, is the
+    rest of that table (Word gives it no header row unless asked to repeat it)."""
+    open_table: _TaskTable | None = None
+    previous_number = 0
+    for page in pages:
+        carried = open_table if page.number == previous_number + 1 else None
+        previous_number = page.number
+        open_table = None
+        body = [row for row in page.rows if not row.furniture]
+        for index, grid in enumerate(page.grids):
+            rows = [_TableRow(page=page.number, cells=list(cells)) for cells in grid.rows]
+            header = rows[0].texts()
+            at_top = not any((row.top + row.bottom) / 2 < grid.top for row in body)
+            task = is_task_header(list(header))
+            if (
+                index == 0 and carried is not None and at_top and grid.columns == carried.columns
+                and (not task or _same_header(header, carried.header))  # a header Word repeats
+            ):
+                table = carried
+                rows = _continue_table(table, rows)
+                table.rows.extend(rows)
+            elif task:
+                table = _TaskTable(header=header, columns=grid.columns, rows=list(rows))
+            else:
+                open_table = None
+                continue
+            table.page, table.bottom = page.number, grid.bottom
+            open_table = table
+            _place_table(page, grid, rows)
+        if open_table is not None and any((row.top + row.bottom) / 2 > open_table.bottom for row in body):
+            open_table = None  # text after the table: it has ended
 
 
 # --------------------------------------------------------------------------- the parser
@@ -734,11 +1181,13 @@ def _read_page(document: pdfium.PdfDocument, index: int, *, after_signature: boo
             result.layout = index == 0 or flattened or signature or after_signature
             charbox = _CharBoxes(textpage, transform)
             pieces: list[_Piece] = []
+            readable: list[tuple[int, int]] = []
             garbled_lines = 0
             for (start, end), (good, odd) in zip(spans, counts, strict=True):
                 if _garbled(good, odd, page=False):
                     garbled_lines += 1
                     continue
+                readable.append((start, end))
                 if result.layout:
                     pieces.extend(_split_line(text, start, end, charbox))
                 elif (piece := _line_piece(text, start, end, charbox)) is not None:
@@ -748,6 +1197,7 @@ def _read_page(document: pdfium.PdfDocument, index: int, *, after_signature: boo
             result.rows = _rows([p for p in pieces if p.text])
             if not result.rows:
                 return _PageResult(empty=True)
+            result.grids = _read_grids(page, transform, text, readable, charbox)
             return _PageResult(page=result, garbled_lines=garbled_lines, signature=signature)
         finally:
             textpage.close()
@@ -829,6 +1279,7 @@ class PdfParser:
 
         _mark_page_numbers(pages)
         _mark_running_lines(pages)
+        _link_tables(pages)
 
         blocks: list[Block] = []
         open_zone = False
@@ -837,11 +1288,14 @@ class PdfParser:
             lines, open_zone = _ordered_lines(page, continued=open_zone and page.number == previous_number + 1)
             previous_number = page.number
             _rejoin_hyphens(lines)
-            blocks.extend(
-                Block(text=line.text, page=page.number, kind="line", furniture=line.furniture)
-                for line in lines
-                if line.text
-            )
+            for line in lines:
+                if line.rows is not None:
+                    for row in line.rows:
+                        cells = row.texts()
+                        if any(cells):
+                            blocks.append(Block(text=" | ".join(cells), page=row.page, kind="table_row", cells=cells))
+                elif line.text:
+                    blocks.append(Block(text=line.text, page=page.number, kind="line", furniture=line.furniture))
         return ParsedDocument(
             path=str(path),
             format="pdf",
