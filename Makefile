@@ -29,8 +29,9 @@ system-deps:
 	  else echo "note: LibreOffice (soffice) is missing: tests that render PDFs will be skipped"; fi; }
 
 demo: $(STAMP)
-	@# The corpus holds two deliberately broken PDFs: they are reported, the rest is written.
-	$(BIN)/notice-extractor extract corpus --out outputs -q || echo "(some inputs could not be read; see the errors above)"
+	@# The corpus holds three deliberately unreadable inputs: they are reported, the rest is written.
+	$(BIN)/notice-extractor extract corpus/txt corpus/originals corpus/rendered --out outputs -q \
+	  || echo "(some inputs could not be read; see the errors above)"
 	@echo "JSON records written to outputs/"
 
 test: $(DEV_STAMP) system-deps

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -19,14 +20,21 @@ from .write import write_atomic
 
 def _inputs(paths: Sequence[str]) -> Iterator[tuple[Path, Path]]:
     """(file, output name relative to --out): folders are walked recursively, in sorted order,
-    and their layout is mirrored; a file given directly lands at the top of --out."""
+    and their layout is mirrored (several folders from their common parent); a file given
+    directly lands at the top of --out."""
+    folders = [Path(raw) for raw in paths if Path(raw).is_dir()]
+    if len(folders) > 1:
+        common = Path(os.path.commonpath([f.resolve() for f in folders]))
+        roots = {f: common for f in folders}
+    else:
+        roots = {f: f.resolve() for f in folders}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             for f in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES):
                 if any(part.startswith(".") for part in f.relative_to(path).parts):
                     continue
-                yield f, f.relative_to(path).with_suffix(".json")
+                yield f, f.resolve().relative_to(roots[path]).with_suffix(".json")
         else:
             yield path, Path(path.name).with_suffix(".json")
 
