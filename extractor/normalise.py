@@ -18,6 +18,8 @@ class Line:
     kind: str
     cells: tuple[str, ...] = ()
     blank_before: bool = False
+    # Index of the parser block this line was cleaned from: the map back to the source.
+    block: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +31,7 @@ class NormalisedDocument:
 def normalise(doc: ParsedDocument) -> NormalisedDocument:
     lines: list[Line] = []
     blank = False
-    for block in doc.blocks:
+    for index, block in enumerate(doc.blocks):
         if block.furniture:
             continue
         text = clean_line(block.text)
@@ -37,6 +39,6 @@ def normalise(doc: ParsedDocument) -> NormalisedDocument:
             blank = True
             continue
         cells = tuple(clean_line(c) for c in block.cells) if isinstance(block, Block) else ()
-        lines.append(Line(text=text, page=block.page, kind=block.kind, cells=cells, blank_before=blank))
+        lines.append(Line(text=text, page=block.page, kind=block.kind, cells=cells, blank_before=blank, block=index))
         blank = False
     return NormalisedDocument(source=doc, lines=tuple(lines))

@@ -36,6 +36,7 @@ class Paragraph:
     kind: str = "paragraph"  # or "table_row"
     cells: tuple[str, ...] = ()
     line_starts: tuple[int, ...] = ()  # document offsets where source lines began
+    line_blocks: tuple[int, ...] = ()  # the parser block of each of those lines
 
     @property
     def end(self) -> int:
@@ -208,8 +209,19 @@ def build_layout(doc: NormalisedDocument) -> Layout:
         paragraphs.append(Paragraph(
             index=index, text=text, start=offset, page=first.page, label=label,
             kind=first.kind if first.kind == "table_row" else "paragraph",
-            cells=first.cells, line_starts=tuple(starts),
+            cells=first.cells, line_starts=tuple(starts), line_blocks=tuple(line.block for line in group),
         ))
         pieces.append(text)
         offset += len(text) + 1
     return Layout(text="\n".join(pieces), paragraphs=tuple(paragraphs))
+
+
+def source_of(layout: Layout, offset: int) -> tuple[int, int] | None:
+    """Where a document-text offset came from: (parser block index, offset in that block's
+    cleaned text). Cleaning collapses white space, so offsets inside a block are those of its
+    cleaned text."""
+    for p in layout.paragraphs:
+        if p.start <= offset <= p.end:
+            k = max((i for i, s in enumerate(p.line_starts) if s <= offset), default=0)
+            return p.line_blocks[k], offset - p.line_starts[k]
+    return None

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from extractor.normalise import normalise
-from extractor.paragraphs import build_layout, find_label
+from extractor.paragraphs import build_layout, find_label, source_of
 from extractor.parsers.base import Block, ParsedDocument
 from extractor.steps.metadata import read_metadata
 from extractor.steps.tasks import addressee_units, draft_tasks
@@ -75,6 +75,15 @@ def test_offsets_point_into_the_text() -> None:
     lay = layout("THÔNG BÁO", "Kết luận của đồng chí Chủ tịch", "1. Giao Sở Tài chính chủ trì.")
     for p in lay.paragraphs:
         assert lay.text[p.start:p.end] == p.text
+
+
+def test_offsets_map_back_to_parser_blocks() -> None:
+    lines = ("THÔNG BÁO", "", "a) Rà soát các quy định hiện hành về quản lý vật liệu nổ và đề xuất,",
+             "kiến nghị cơ quan có thẩm quyền.")
+    lay = layout(*lines)
+    offset = lay.text.index("kiến nghị")
+    assert source_of(lay, offset) == (3, 0)
+    assert source_of(lay, lay.text.index("quy định")) == (2, lines[2].index("quy định"))
 
 
 def test_word_files_with_a_paragraph_per_line_rejoin() -> None:
