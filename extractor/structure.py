@@ -205,6 +205,8 @@ def _is_opener(p: Paragraph, cues: str = "directive_openers") -> bool:
     if not f.endswith(":") or (p.label is not None and p.label.kind not in ("num", "letter")):
         return False
     words = table("sections")
+    if p.label is None and f in {fold(w) for w in words["opener_lines"]}:
+        return True  # "QUYẾT ĐỊNH:" before the articles of a decision
     if any(f.endswith(fold(w)) for w in words["list_intros"]):
         return False
     clause = re.split(r"[.;]\s", f)[-1]

@@ -59,3 +59,13 @@ def test_schema_rejects_a_broken_record() -> None:
     record = json.loads(to_json(extract_file(SEED_TXT)))
     record["tasks"][0]["deadlines"] = [{"date": "not a date"}]
     assert validate_document(record)
+
+
+def test_a_decision_assigns_work_in_its_articles_only() -> None:
+    """GUIDELINES rule 7: the article that assigns work is a task; entry into force and the
+    enforcement clause are not."""
+    record = extract_file(Path(__file__).parent / "data" / "decision-articles.txt")
+    assert record.notice.doc_type == "Quyết định" and record.notice.number == "1234"
+    assert [(t.section, t.responsible_units, t.coordinating_units) for t in record.tasks] == [
+        ("Điều 1.", ["Sở Công Thương"], ["Công an tỉnh"])]
+    assert [d.date.isoformat() for d in record.tasks[0].deadlines] == ["2026-09-30"]

@@ -233,13 +233,17 @@ _FORMULA = re.compile(r"(?:nghiêm túc|khẩn trương)\s+(?:tổ chức\s+)?(?
 
 def is_formula(p: Paragraph) -> bool:
     """A one-line exhortation ("Sở Công Thương đề nghị các chủ đầu tư nghiêm túc triển khai
-    thực hiện."): the closing formula's words, not a task of its own."""
-    return len(p.text) < 160 and bool(_FORMULA.search(fold(p.text)))
+    thực hiện."), or a decision's clause that assigns no work ("Quyết định này có hiệu lực …",
+    "… chịu trách nhiệm thi hành Quyết định này"): not a task of its own."""
+    f = fold(p.text)
+    if len(p.text) < 400 and any(fold(c) in f for c in table("sections")["non_task_clauses"]):
+        return True
+    return len(p.text) < 160 and bool(_FORMULA.search(f))
 
 
 def _is_task_node(node: Section) -> bool:
     p = node.paragraph
-    if p is None or not node.directive or p.kind == "table_row" or (p.label is None and is_formula(p)):
+    if p is None or not node.directive or p.kind == "table_row" or is_formula(p):
         return False
     if is_attribute(p):
         return False
