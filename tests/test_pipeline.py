@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from extractor import extract_file
 from extractor.validate import json_schema, to_json, validate_document
