@@ -70,3 +70,14 @@ def test_a_decision_assigns_work_in_its_articles_only() -> None:
     assert [(t.section, t.responsible_units, t.coordinating_units) for t in record.tasks] == [
         ("Điều 1.", ["Sở Công Thương"], ["Công an tỉnh"])]
     assert [d.date.isoformat() for d in record.tasks[0].deadlines] == ["2026-09-30"]
+
+
+def test_a_commune_conclusion_with_posts_and_village_heads() -> None:
+    """Units other than offices: posts ("Cán bộ Địa chính - Nông nghiệp"), stations, villages."""
+    record = extract_file(Path(__file__).parent / "data" / "commune-conclusion.txt")
+    assert [(t.responsible_units, t.coordinating_units) for t in record.tasks] == [
+        (["Cán bộ Địa chính - Nông nghiệp"], []), (["Ban Thú y xã"], ["các thôn"]),
+        (["Công chức Văn hóa - Xã hội"], []), (["Trạm Y tế xã"], []), (["Các thôn trưởng"], [])]
+    assert [[d.date.isoformat() for d in t.deadlines] for t in record.tasks] == [
+        ["2024-03-15"], [], [], ["2024-04-30"], []]
+    assert record.notice.meeting is not None and record.notice.meeting.date.isoformat() == "2024-03-01"

@@ -173,12 +173,18 @@ def _distribution(structure: Structure) -> list[str]:
     return out
 
 
+_CHAIR_POST = re.compile(r"[Kk]ết luận của\s+(?:đồng chí\s+|đ/c\s+)?(?P<post>(?:Chủ tịch|Phó Chủ tịch|Bí thư|Giám đốc|Trưởng ban)[^,.;:]{0,40}?)\s+(?:tại|về)\b")
+
+
 def _read_meeting(meta: NoticeMeta, structure: Structure) -> None:
-    subject = meta.subject or ""
-    m = _CHAIR.search(subject) or next((_CHAIR.search(p.text) for p in structure.body[:3] if _CHAIR.search(p.text)), None)
-    if not m:
+    """A meeting conclusion: the chair (a name, else the post: "Chủ tịch UBND xã") and the
+    meeting date ("Ngày 20/10/2023, …" opening the body)."""
+    texts = [meta.subject or "", *(p.text for p in structure.body[:3])]
+    m = next((x for x in map(_CHAIR.search, texts) if x), None)
+    post = next((x for x in map(_CHAR_POST_SEARCH, texts) if x), None)
+    if not m and not post:
         return
-    meta.meeting_chair = m.group("name")
+    meta.meeting_chair = m.group("name") if m else post.group("post")
     for p in structure.body[:3]:
         d = _MEETING_DATE.match(p.text)
         if d:
@@ -186,3 +192,6 @@ def _read_meeting(meta: NoticeMeta, structure: Structure) -> None:
             day, month, year = (g[0], g[1], g[2]) if g[0] else (g[3], g[4], g[5])
             meta.meeting_date = safe_date(int(year), int(month), int(day))
             break
+
+
+_CHAR_POST_SEARCH = _CHAIR_POST.search

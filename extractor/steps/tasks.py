@@ -93,8 +93,8 @@ def _chain(text: str, first: UnitMention) -> list[UnitMention]:
 
 
 def _names(text: str, chain: list[UnitMention]) -> list[str]:
-    after = text[chain[-1].end:chain[-1].end + 12]
-    if re.match(r"\s*\(?\s*gồm", after):
+    after = text[chain[-1].end:chain[-1].end + 80]
+    if re.match(r"[^.;:()]{0,60}?\(?\s*gồm\b", after):
         enum = expand_enumeration(text, chain[-1].end)
         if enum:
             return enum

@@ -56,7 +56,7 @@ def _lexicon() -> dict:
         "group": re.compile(rf"(?<![\w])(?:{groups})(?![\w])"),
         "titled_groups": titled_groups,
         "governors": {fold(w) for w in units["name_governors"]},
-        "stop": re.compile(rf"\s+(?:{stops})(?![\w])", re.IGNORECASE),
+        "stop": re.compile(rf"\s+(?:{stops})(?![\w])"),  # lower case: "Ban Chỉ đạo" is a name
         "localities": {fold(w) for w in units["localities"]},
         "head_at": re.compile(rf"^(?:{heads})(?![\w])"),
         # Where a group gives way to the next unit: a clause mark, or "," / "và" before a
