@@ -81,3 +81,14 @@ def test_a_commune_conclusion_with_posts_and_village_heads() -> None:
     assert [[d.date.isoformat() for d in t.deadlines] for t in record.tasks] == [
         ["2024-03-15"], [], [], ["2024-04-30"], []]
     assert record.notice.meeting is not None and record.notice.meeting.date.isoformat() == "2024-03-01"
+
+
+def test_a_letter_asks_its_addressees() -> None:
+    """GUIDELINES rule 8: "Quý cơ quan" means the addressees; a request inside a "Thực hiện
+    Công văn …" paragraph is still a request; the closing formula is not a task."""
+    record = extract_file(Path(__file__).parent / "data" / "letter-quy-co-quan.txt")
+    assert [(t.responsible_units, [d.date.isoformat() for d in t.deadlines]) for t in record.tasks] == [
+        (["Các phòng, ban thuộc Sở", "Kho bạc Nhà nước tỉnh"], ["2024-06-20"]),
+        (["Kho bạc Nhà nước tỉnh"], ["2024-06-25"]),
+    ]
+    assert (record.notice.issuer, record.notice.parent_body) == ("SỞ TÀI CHÍNH", "UBND TỈNH LẠNG SƠN")

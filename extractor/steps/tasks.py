@@ -372,6 +372,15 @@ def table_drafts(structure: Structure) -> list[TaskDraft]:
 
 _CELL_INDEX = re.compile(r"^\(?\d{1,3}\)?\.?$")
 _BACKGROUND_START = re.compile(r"^(?:Căn cứ|Ngày\s+\d|Theo\b|Tuy nhiên|Trong thời gian|Thực hiện (?:Văn bản|Công văn|Kế hoạch|Quyết định|Chỉ thị|Nghị quyết|Thông báo))")
+_PAST_EVENT = re.compile(r"^(?:Ngày|Vừa qua|Thời gian qua|Trước đó)\b")
+
+
+def _named_asker(text: str, cue_at: int) -> bool:
+    """Whether a specific unit asks, right before the cue ("…, Sở Tài chính đề nghị …"), in a
+    paragraph that does not tell a past event."""
+    if _PAST_EVENT.match(text):
+        return False
+    return any(m.end >= cue_at - 1 and not m.group for m in mentions(text[:cue_at]))
 
 
 def letter_drafts(structure: Structure, addressees: list[str]) -> list[TaskDraft]:
@@ -379,12 +388,14 @@ def letter_drafts(structure: Structure, addressees: list[str]) -> list[TaskDraft
     out = []
     for node in structure.root.children:
         p = node.paragraph
-        if p is None or node.directive or node.children or p.label is not None or _BACKGROUND_START.match(p.text) \
-                or is_formula(p):
-            continue
-        if p.text.rstrip().endswith(":"):
+        if p is None or node.directive or node.children or p.label is not None or is_formula(p) \
+                or p.text.rstrip().endswith(":"):
             continue
         assigned = assigned_in_text(p.text)
+        if _BACKGROUND_START.match(p.text) and not (assigned and _named_asker(p.text, assigned[1])):
+            # "Thực hiện Công văn số …, Sở Tài chính đề nghị Quý cơ quan …" asks; "Ngày …, Sở
+            # có Văn bản … đề nghị …" and "Căn cứ …" paragraphs only tell what happened.
+            continue
         if assigned:
             units = assigned[0]
         elif structure.has_opener and any(d.kind == "by_date" for d in find_deadlines(p.text, None, 2000)):
