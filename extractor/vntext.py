@@ -20,12 +20,18 @@ _LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\u0189": "
 _TONE_ON_SECOND = re.compile(r"([oOuU])([aAeEyY])([\u0300\u0301\u0303\u0309\u0323])(?![\u0300-\u036f])")
 
 
+_UNCLEAN = re.compile(r"[\t\u00a0\u1680\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff\u00ad\r]|  ")
+
+
 def clean_line(text: str) -> str:
     """NFC, one kind of space, no invisible characters; line-level only."""
-    text = unicodedata.normalize("NFC", text)
-    text = _INVISIBLE.sub("", text)
-    text = _SPACES.sub(" ", text)
-    return re.sub(r" {2,}", " ", text).strip()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _UNCLEAN.search(text):  # most lines are clean already: skip the rewrites
+        text = _INVISIBLE.sub("", text)
+        text = _SPACES.sub(" ", text)
+        text = re.sub(r" {2,}", " ", text)
+    return text.strip()
 
 
 @lru_cache(maxsize=65536)  # the same short phrases are folded over and over (hot path)
