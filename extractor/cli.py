@@ -6,15 +6,14 @@ import argparse
 import json
 import os
 import sys
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import ExtractionError
 from .parsers import SUPPORTED_SUFFIXES
-from .pipeline import extract_file
-from .validate import json_schema, validate_document, validated_json
+from .runners import batch, watch
+from .runners.common import process_file
+from .validate import json_schema, validate_document
 from .write import write_atomic
 
 
@@ -57,32 +56,26 @@ def cmd_extract(args: argparse.Namespace) -> int:
         return 1
     show_progress = sys.stderr.isatty() and len(items) > 1 and not args.quiet
     for n, (source, rel) in enumerate(items, start=1):
-        started = time.perf_counter()
-        try:
-            record = extract_file(source)
-            text = validated_json(record)
-            target = out_dir / _out_name(rel, source, used)
-            write_atomic(target, text)
-        except ExtractionError as exc:
+        result = process_file(source)
+        if not result.ok:
             failures += 1
-            print(f"error: {exc.with_path(str(source))} [{exc.stage}]", file=sys.stderr)
+            print(f"error: {source}: {result.error} [{result.stage}]", file=sys.stderr)
             continue
+        target = out_dir / _out_name(rel, source, used)
+        try:
+            write_atomic(target, result.json)
         except OSError as exc:
             failures += 1
-            print(f"error: {source}: cannot write output ({exc.strerror or exc})", file=sys.stderr)
+            print(f"error: {source}: cannot write {target} ({exc.strerror or exc})", file=sys.stderr)
             continue
-        except Exception as exc:  # a bug: say which file, keep going with the others
-            failures += 1
-            print(f"error: {source}: internal error ({type(exc).__name__}: {exc}); please report it", file=sys.stderr)
-            continue
-        ms = (time.perf_counter() - started) * 1000
         if show_progress:
-            print(f"[{n}/{len(items)}] {source} -> {target} ({len(record.tasks)} tasks, {ms:.0f} ms)", file=sys.stderr)
+            print(f"[{n}/{len(items)}] {source} -> {target} ({result.tasks} tasks, {result.milliseconds:.0f} ms)",
+                  file=sys.stderr)
         elif not args.quiet:
-            print(f"{target}\t{len(record.tasks)} tasks")
-        for w in record.warnings:
-            if not args.quiet:
-                print(f"warning: {source}: {w.message}", file=sys.stderr)
+            print(f"{target}\t{result.tasks} tasks")
+        if not args.quiet:
+            for warning in json.loads(result.json)["warnings"]:
+                print(f"warning: {source}: {warning['message']}", file=sys.stderr)
     if failures:
         print(f"{failures} of {len(items)} file(s) failed", file=sys.stderr)
     return 1 if failures else 0
@@ -127,6 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
     va = sub.add_parser("validate", help="validate JSON outputs against the schema")
     va.add_argument("files", nargs="+")
     va.set_defaults(func=cmd_validate)
+    wa = sub.add_parser("watch", help="watch an inbox folder and extract each notice dropped into it")
+    watch.add_arguments(wa)
+    wa.set_defaults(func=watch.run)
+    ba = sub.add_parser("batch", help="extract an archive in parallel, resumable, with spreadsheets and a summary")
+    batch.add_arguments(ba)
+    ba.set_defaults(func=batch.run)
     return ap
 
 

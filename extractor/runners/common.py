@@ -1,0 +1,64 @@
+"""One document through the pipeline, as plain data a runner can write, ship or log."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ExtractionError
+from ..models import NoticeRecord
+from ..pipeline import extract_file
+from ..validate import validated_json
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentResult:
+    """The outcome for one input file. Exactly one of ``json`` and ``error`` is set.
+
+    ``json`` is the validated record, serialised byte-for-byte as it is written; plain
+    strings and numbers only, so the result pickles cheaply across processes and clusters.
+    """
+
+    path: str
+    sha256: str | None
+    json: str | None = None
+    tasks: int = 0
+    error: str | None = None
+    stage: str | None = None
+    milliseconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.json is not None
+
+
+def content_hash(path: Path) -> str | None:
+    """SHA-256 of the file's bytes, or None when it cannot be read."""
+    try:
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+def process_file(path: str | Path) -> DocumentResult:
+    """Extract one file; never raises for bad input (the error is in the result)."""
+    path = Path(path)
+    started = time.perf_counter()
+    sha = content_hash(path)
+    try:
+        record: NoticeRecord = extract_file(path)
+        text = validated_json(record)
+        return DocumentResult(path=str(path), sha256=record.notice.source.sha256, json=text,
+                              tasks=len(record.tasks), milliseconds=(time.perf_counter() - started) * 1000)
+    except ExtractionError as exc:
+        return DocumentResult(path=str(path), sha256=sha, error=exc.message, stage=exc.stage,
+                              milliseconds=(time.perf_counter() - started) * 1000)
+    except Exception as exc:  # a bug must not take the other files down; report it as such
+        return DocumentResult(path=str(path), sha256=sha, error=f"internal error ({type(exc).__name__}: {exc})",
+                              stage="internal", milliseconds=(time.perf_counter() - started) * 1000)
