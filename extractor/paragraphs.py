@@ -102,7 +102,7 @@ def _starts_sentence(text: str) -> bool:
 
 def names_only(text: str) -> bool:
     """Whether ``text`` is nothing but unit names joined by ",", "và", "/", ";"."""
-    from .steps.units import mentions  # lexicon lookup only
+    from .unitnames import mentions
 
     rest = text
     for m in reversed(mentions(text)):

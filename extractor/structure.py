@@ -278,7 +278,7 @@ def _starts_with_any(p: Paragraph, key: str) -> bool:
 
 def _names_actor(node: Section) -> bool:
     """Whether an item (or its first sub-item) opens with a unit or an assigner cue."""
-    from .steps.units import mention_at  # a lexicon lookup only; no later stage is run
+    from .unitnames import mention_at
 
     for n in [node, *node.children[:1]]:
         if n.paragraph is None:

@@ -14,10 +14,10 @@ from functools import cache, lru_cache
 from ..paragraphs import Paragraph
 from ..parsers.pipe_tables import column_role, is_task_header
 from ..structure import Section, Structure, is_attribute, looks_like_heading
+from ..unitnames import UnitMention, expand_enumeration, is_stop_at, mention_at, mentions
 from ..vntext import fold
 from ..vocab import alternation, table
 from .fields import find_deadlines
-from .units import UnitMention, expand_enumeration, mention_at, mentions
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,9 +157,7 @@ def actors_in_text(body: str) -> Actors:
 
 
 def _lexicon_stop_follows(text: str, pos: int) -> bool:
-    from .units import _is_stop_at
-
-    return pos < len(text) and text[pos] == " " and _is_stop_at(text, pos + 1)
+    return pos < len(text) and text[pos] == " " and is_stop_at(text, pos + 1)
 
 
 def responsible_in_text(body: str) -> list[str]:

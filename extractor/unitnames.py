@@ -1,4 +1,5 @@
-"""Responsible and coordinating units.
+"""Names of administrative units in running text: shared knowledge, used by the structure
+stage (does a heading only name units?) and the extraction stage (who must act).
 
 A unit name is a head noun from the lexicon ("Sở", "Phòng", "Ủy ban nhân dân", "Công an" …)
 followed by its proper name. Vietnamese capitalises only the first syllable of each word of
@@ -15,8 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from ..vntext import fold
-from ..vocab import alternation, table
+from .vntext import fold
+from .vocab import alternation, table
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +148,7 @@ def name_end(text: str, pos: int) -> int:
             # follows it ends the name — a locality, "số N", a verb, a clause mark, the end.
             def run_end(stop_at_verbs: bool, start: int = i) -> int:
                 j = start
-                while j < len(tokens) and j - start < 10 and not (stop_at_verbs and _is_stop_at(text, tokens[j][0])) \
+                while j < len(tokens) and j - start < 10 and not (stop_at_verbs and is_stop_at(text, tokens[j][0])) \
                         and tokens[j][2][:1].islower() and tokens[j][2].isalpha() and not locality_span(j) \
                         and fold(tokens[j][2]) not in _NOT_IN_NAMES:
                     j += word_span(j)
@@ -159,7 +160,7 @@ def name_end(text: str, pos: int) -> int:
                                                                 and tokens[j + 1][2].isdigit()))
             if not closed:
                 j = run_end(True)
-            if j > i and word_span(i) > 1 and (closed or j >= len(tokens) or _is_stop_at(text, tokens[j][0])
+            if j > i and word_span(i) > 1 and (closed or j >= len(tokens) or is_stop_at(text, tokens[j][0])
                                                or tokens[j][2] in ",;:.()"):
                 end = tokens[j - 1][1]
                 i = j
@@ -171,7 +172,7 @@ def name_end(text: str, pos: int) -> int:
 _NOT_IN_NAMES = frozenset(("các", "của", "và", "với", "tại", "trên", "theo", "về", "cho", "đến", "số", "để", "trong"))
 
 
-def _is_stop_at(text: str, pos: int) -> bool:
+def is_stop_at(text: str, pos: int) -> bool:
     """Whether a verb or cue that ends a unit name starts at ``pos``."""
     return bool(_lexicon()["stop"].match(text, pos - 1 if pos and text[pos - 1] == " " else pos))
 
