@@ -12,6 +12,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from .normalise import Line, NormalisedDocument
+from .unitnames import mentions
 from .vocab import table
 
 
@@ -102,8 +103,6 @@ def _starts_sentence(text: str) -> bool:
 
 def names_only(text: str) -> bool:
     """Whether ``text`` is nothing but unit names joined by ",", "và", "/", ";"."""
-    from .unitnames import mentions
-
     rest = text
     for m in reversed(mentions(text)):
         rest = rest[:m.start] + rest[m.end:]

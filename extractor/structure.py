@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from .paragraphs import Label, Layout, Paragraph, names_only
+from .unitnames import mention_at
 from .vntext import fold
 from .vocab import table
 
@@ -278,8 +279,6 @@ def _starts_with_any(p: Paragraph, key: str) -> bool:
 
 def _names_actor(node: Section) -> bool:
     """Whether an item (or its first sub-item) opens with a unit or an assigner cue."""
-    from .unitnames import mention_at
-
     for n in [node, *node.children[:1]]:
         if n.paragraph is None:
             continue
