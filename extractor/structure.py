@@ -144,6 +144,10 @@ def build_tree(paragraphs: tuple[Paragraph, ...]) -> Section:
             if family[0] == "num" and open_label.kind == "num" and open_label.depth > family[1]:
                 del stack[depth:]  # "2." closes "1.5." and goes on to close "1."
         parent = stack[-1]
+        if is_attribute(p) and p.label.kind in ("dash", "plus", "dot", "letter") and parent is not root:
+            # "- Đơn vị chủ trì: …", "- Thời gian hoàn thành: …" under an item describe it.
+            parent.attributes.append(p)
+            continue
         node = Section(paragraph=p, parent=parent)
         parent.children.append(node)
         stack.append(node)
@@ -221,8 +225,9 @@ def heading_role(p: Paragraph) -> str | None:
     words = table("sections")
     title = re.sub(r"^(?:các|những)\s+", "", fold(p.body)[:80])
     title = re.split(r"[:.]", title, maxsplit=1)[0]
-    if any(title.startswith(fold(w)) for w in words["directive_headings"]):
-        return "directive"
+    if any(title.startswith(fold(w)) for w in words["directive_headings"]) or any(
+            re.search(rf"(?:^|,\s*|\s và\s)(?:các\s+)?{re.escape(fold(w))}\b", title) for w in words["directive_headings"]):
+        return "directive"  # "NHIỆM VỤ …", also "NỘI DUNG, NHIỆM VỤ"
     if any(title.startswith(fold(w)) for w in words["background_headings"]):
         return "background"
     return None

@@ -59,7 +59,7 @@ def _lexicon() -> dict:
         "governors": {fold(w) for w in units["name_governors"]},
         "stop": re.compile(rf"\s+(?:{stops})(?![\w])"),  # lower case: "Ban Chỉ đạo" is a name
         "localities": {fold(w) for w in units["localities"]},
-        "head_at": re.compile(rf"^(?:{heads})(?![\w])"),
+        "head_at": re.compile(rf"(?:{heads})(?![\w])"),  # use with .match(text, pos)
         # Where a group gives way to the next unit: a clause mark, or "," / "và" before a
         # unit head or another group ("Các Sở, ngành và các cơ quan chức năng").
         "next_unit": re.compile(rf"[;:.()]|(?:,|\s+và)\s+(?=(?:{heads})(?![\w])|các\s|Các\s|(?:{titled_groups})(?![\w]))"),
@@ -98,6 +98,22 @@ def name_end(text: str, pos: int) -> int:
             j += 1 + locality_span(j + 1)
         return j
 
+    def capital_word_end(k: int) -> int:
+        """Index past a capitalised dictionary word at ``k`` that is not a unit head, or 0."""
+        if k < len(tokens) and tokens[k][2][:1].isupper() and not lex["head_at"].match(text, tokens[k][0]):
+            return k + word_span(k)
+        return 0
+
+    def _comma_series_end(k: int) -> int:
+        """Index past ", Thể thao và Du lịch" (capitalised words, then "và" and one more), or 0."""
+        while k < len(tokens) and tokens[k][2] == ",":
+            k = capital_word_end(k + 1)
+            if not k:
+                return 0
+            if k < len(tokens) and fold(tokens[k][2]) == "và":
+                return capital_word_end(k + 1)
+        return 0
+
     end = pos
     i = 0
     # A head that ends in a capitalised word ("Ban Quản lý") may be followed by common words.
@@ -123,8 +139,16 @@ def name_end(text: str, pos: int) -> int:
             i += span
             continue
         capital_before, prev_capital = prev_capital, False
+        if tok == "," and end > pos:
+            j = _comma_series_end(i)
+            if j:
+                end = tokens[j - 1][1]  # "Văn hóa, Thể thao và Du lịch": one name
+                i = j
+                continue
+        acronyms = i + 1 < len(tokens) and bool(_ACRONYM.match(tokens[i - 1][2]) and _ACRONYM.match(tokens[i + 1][2]))
         if folded in ("và", "-", "–", "&") and i + 1 < len(tokens) and tokens[i + 1][2][:1].isupper() \
-                and not lex["head_at"].match(text, tokens[i + 1][0]):
+                and (acronyms or not lex["head_at"].match(text, tokens[i + 1][0])):
+            # "Tài chính - Kế hoạch", "Văn phòng HĐND và UBND huyện" (two bodies' acronyms)
             nxt = word_span(i + 1)
             end = tokens[i + nxt][1]
             i += 1 + nxt

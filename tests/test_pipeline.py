@@ -92,3 +92,18 @@ def test_a_letter_asks_its_addressees() -> None:
         (["Kho bạc Nhà nước tỉnh"], ["2024-06-25"]),
     ]
     assert (record.notice.issuer, record.notice.parent_body) == ("SỞ TÀI CHÍNH", "UBND TỈNH LẠNG SƠN")
+
+
+def test_a_markdown_plan_with_attribute_items_and_a_task_table() -> None:
+    """GUIDELINES rules 5 and 6: items described by "Đơn vị chủ trì:", "Thời gian hoàn
+    thành:" lines are tasks with those attributes; each row of a task table is a task."""
+    record = extract_file(Path(__file__).parent / "data" / "plan-attributes-and-table.md")
+    got = [(t.responsible_units, t.coordinating_units, [d.date.isoformat() for d in t.deadlines]) for t in record.tasks]
+    assert got == [
+        (["Trung tâm Văn hóa, Thể thao và Truyền thông huyện"], [], ["2024-12-31"]),
+        (["Phòng Nội vụ"], ["Văn phòng HĐND và UBND huyện"], ["2024-06-30"]),
+        (["Văn phòng HĐND và UBND huyện"], ["Phòng Nội vụ"], ["2024-03-31"]),
+        (["Phòng Nội vụ"], ["Phòng Văn hóa và Thông tin", "UBND các xã, thị trấn"], ["2024-09-30"]),
+    ]
+    assert (record.notice.signer.authority, record.notice.signer.name) == ("KT. TRƯỞNG PHÒNG", "Nông Thị Hoa")
+    assert "*" not in record.text

@@ -159,3 +159,10 @@ def test_enumerations_expand() -> None:
     assert expand_enumeration("các Phòng: Nội vụ, Tư pháp)") == ["Phòng Nội vụ", "Phòng Tư pháp"]
     assert expand_enumeration("UBND các phường: Yên Bái, Văn Phú tăng cường") == ["UBND phường Yên Bái", "UBND phường Văn Phú"]
     assert expand_enumeration("Các Sở: Văn hóa, Thể thao và Du lịch, Y tế;") == ["Sở Văn hóa, Thể thao và Du lịch", "Sở Y tế"]
+
+
+def test_names_with_commas_and_two_bodies() -> None:
+    assert [m.name for m in mentions("Trung tâm Văn hóa, Thể thao và Truyền thông huyện.")] == [
+        "Trung tâm Văn hóa, Thể thao và Truyền thông huyện"]
+    assert [m.name for m in mentions("Sở Công Thương, Sở Tài chính và Sở Xây dựng")] == [
+        "Sở Công Thương", "Sở Tài chính", "Sở Xây dựng"]

@@ -221,7 +221,7 @@ def attribute_units(section: Section) -> tuple[list[str], list[str]]:
             if "phối hợp" in k:
                 coordinating.extend(m.name for m in mentions(value))
             elif any(w in k for w in ("chủ trì", "thực hiện", "người thực hiện", "đơn vị")):
-                found = [m.name for m in mentions(value)] or [value.strip(" .")]
+                found = split_unit_list(value) if mention_at(value.strip(), 0) else [value.strip(" .")]
                 responsible.extend(found)
     return responsible, coordinating
 
@@ -245,6 +245,8 @@ def _is_task_node(node: Section) -> bool:
         return False
     if is_attribute(p):
         return False
+    if node.attributes and not node.children:
+        return True  # an item described by its attribute lines is the task (GUIDELINES rule 6)
     if node.children and any(c.directive for c in node.children):
         # A heading over items; a sentence with sub-items ending in ":" introduces them.
         return False
@@ -272,6 +274,8 @@ def draft_tasks(structure: Structure, addressees: list[str]) -> list[TaskDraft]:
         p = node.paragraph
         assert p is not None
         last = node.continuation[-1] if node.continuation else p
+        if node.attributes and node.attributes[-1].start > last.start:
+            last = node.attributes[-1]  # the item's own attribute lines belong to its text
         body = structure.layout.text[p.body_start:last.end]
         actors = actors_in_text(body)
         responsible = actors.units
@@ -296,7 +300,9 @@ def draft_tasks(structure: Structure, addressees: list[str]) -> list[TaskDraft]:
             own_r, own_c = attribute_units(node)
             responsible = own_r
             coordinating = coordinating or own_c
-        for anc in reversed(node.ancestors()):
+        for anc in [node, *reversed(node.ancestors())]:
+            if anc is node:
+                continue  # the item's own attributes are part of its text, read there
             if not attr_text and anc.attributes:
                 attr_text = "\n".join(a.text for a in anc.attributes)
                 attr_start = anc.attributes[0].start
