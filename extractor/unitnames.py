@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from .vntext import fold
@@ -214,6 +214,7 @@ def group_end(text: str, pos: int, head_end: int | None = None) -> int:
     return len(text[:end].rstrip(" ,"))
 
 
+@lru_cache(maxsize=16384)
 def mention_at(text: str, pos: int) -> UnitMention | None:
     """The unit named at ``pos`` exactly, if any."""
     lex = _lexicon()
