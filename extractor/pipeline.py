@@ -17,11 +17,20 @@ from .parsers import ParsedDocument, parse_file
 from .steps.extract import Context, run_steps
 from .steps.fields import find_references
 from .steps.metadata import read_metadata
-from .steps.tasks import addressee_units, draft_tasks
+from .steps.tasks import addressee_units, draft_tasks, heading_units
 from .structure import build_structure
+from .unitnames import mention_at
+
+
+def _forget_previous_document() -> None:
+    """Caches of text lookups help within one document; clearing them per document keeps
+    memory flat over an archive and timing honest (no notice is faster for being seen before)."""
+    mention_at.cache_clear()
+    heading_units.cache_clear()
 
 
 def extract_document(doc: ParsedDocument) -> NoticeRecord:
+    _forget_previous_document()
     layout = build_layout(normalise(doc))
     if not layout.text.strip():
         raise ExtractionError("no text found in the document", path=doc.path, stage="parse")
