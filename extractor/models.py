@@ -28,7 +28,7 @@ class Span(Contract):
 
 class Source(Contract):
     path: str = Field(description="The input path as given.")
-    format: Literal["txt", "docx", "pdf"]
+    format: Literal["txt", "docx", "pdf", "image", "office", "html"]
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     pages: int | None = Field(default=None, ge=1)
 

@@ -24,7 +24,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize(("name", "content", "cause"), [
     ("empty.txt", b"", "empty"),
     ("blank.txt", b"   \n\n  ", "no text"),
-    ("image.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "unsupported"),
+    ("sheet.xlsx", b"PK\x03\x04" + b"\x00" * 64, "unsupported"),
     ("fake.pdf", b"this is not a pdf", "not a valid PDF"),
     ("fake.docx", b"plain words", "not a valid DOCX"),
 ])

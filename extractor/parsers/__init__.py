@@ -8,13 +8,17 @@ from pathlib import Path
 from ..errors import InputError
 from .base import Block, ParsedDocument, Parser
 from .docx import DocxParser
+from .html import HtmlParser
+from .image import ImageParser
+from .office import OfficeParser
 from .pdf import PdfParser
 from .txt import TextParser
 
 # Larger inputs are refused before reading: no real notice comes near this.
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 
-PARSERS: tuple[Parser, ...] = (PdfParser(), DocxParser(), TextParser())
+# Sniffing goes in this order: the first backend that recognises the content reads it.
+PARSERS: tuple[Parser, ...] = (PdfParser(), ImageParser(), OfficeParser(), DocxParser(), HtmlParser(), TextParser())
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(s for p in PARSERS for s in p.suffixes)
 
 __all__ = ["PARSERS", "SUPPORTED_SUFFIXES", "Block", "ParsedDocument", "Parser", "parse_file", "sha256_of"]

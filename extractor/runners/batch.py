@@ -1,14 +1,447 @@
-"""The analyst's archive: `notice-extractor batch ARCHIVE... --out DIR` (issue 3)."""
+"""The analyst's archive: ``notice-extractor batch ARCHIVE... --out DIR`` (issue 3).
+
+Folders are walked as ``extract`` walks them (same suffixes, same mirrored output names); every
+file goes through :func:`process_file` in a pool of worker processes (``--engine local``) or on
+a Dask cluster (``--engine dask --scheduler ADDRESS``). Only this process writes: each record
+is written atomically under its name in DIR as soon as it arrives, then a line is appended (and
+fsync'd) to the journal ``DIR/.batch-journal.jsonl``. Nothing else is kept per document but a
+short journal entry, so memory stays flat over any archive.
+
+At the end the tables (``tasks.jsonl``, ``tasks.csv``, ``tasks.xlsx``, ``failures.jsonl``; see
+:mod:`.sheets`) are assembled by re-reading the records in input order, and ``summary.json`` is
+written. Output order is input order (sorted paths), never completion order, so that outputs
+are the same from run to run, engine to engine; ``wall_time_seconds`` and
+``documents_per_second`` in summary.json are the only figures that change.
+
+Resuming: a run killed at any moment (SIGKILL included) continues with ``--resume``. A file is
+skipped when the journal holds a success for its output name from the same path and the same
+content (sha256 of the input now), and that output exists; anything else (never reached, failed,
+changed since) is extracted again. A torn last journal line is ignored. Without ``--resume`` a
+DIR that holds a journal is refused (exit 2) rather than mixed with a new run. The journal is
+kept after the run: ``--resume`` later on a grown archive extracts only what is new or changed.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from ..write import write_atomic
+from .common import DocumentResult, content_hash, process_file
+from .sheets import Tables
+
+JOURNAL_NAME = ".batch-journal.jsonl"
+SUMMARY_NAME = "summary.json"
+WORKER_DIED = "the worker process died while extracting this file (crash or out of memory)"
+
+
+class UsageError(Exception):
+    """A problem with how batch was called or where it was pointed: exit status 2."""
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    source: Path
+    out: str  # output name relative to DIR, POSIX separators
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One journal line: the outcome for one output name."""
+
+    out: str
+    path: str
+    sha256: str | None
+    ok: bool
+    tasks: int = 0
+    error: str | None = None
+    stage: str | None = None
+
+    def line(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False) + "\n"
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def plan(paths: list[str]) -> list[Item]:
+    """Inputs in order, with the names ``extract`` would give them; ``summary.json`` is reserved."""
+    from ..cli import _inputs, _out_name  # the CLI imports this module: import at call time
+
+    used = {Path(SUMMARY_NAME)}
+    return [Item(source, _out_name(rel, source, used).as_posix()) for source, rel in _inputs(paths)]
+
+
+# --------------------------------------------------------------------------- journal
+
+
+def load_journal(path: Path) -> dict[str, Entry]:
+    """The last entry per output name; unreadable lines (a torn last line) are skipped."""
+    entries: dict[str, Entry] = {}
+    try:
+        fh = path.open(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return entries
+    with fh:
+        for line in fh:
+            try:
+                entry = Entry(**json.loads(line))
+            except (ValueError, TypeError):
+                continue
+            entries[entry.out] = entry
+    return entries
+
+
+class Journal:
+    """Append-only, one fsync per line: what is in it survives any crash."""
+
+    def __init__(self, path: Path, entries: Iterable[Entry]) -> None:
+        """Start from ``entries`` (compacted, atomically replacing any previous journal)."""
+        self.path = path
+        self.rewrite(entries)
+        self._fh = path.open("a", encoding="utf-8", newline="\n")
+
+    def rewrite(self, entries: Iterable[Entry]) -> None:
+        write_atomic(self.path, "".join(e.line() for e in entries))
+
+    def append(self, entry: Entry) -> None:
+        self._fh.write(entry.line())
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+def _remove_temporaries(out_dir: Path) -> None:
+    """Hidden ``.NAME.XXXX.tmp`` files that a killed run's atomic writes left behind."""
+    for tmp in out_dir.rglob(".*.tmp"):
+        if tmp.is_file():
+            tmp.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- workers
+
+_WARM_NOTICE = """ỦY BAN NHÂN DÂN TỈNH LÀO CAI
+Số: 1/TB-UBND
+Lào Cai, ngày 02 tháng 01 năm 2024
+THÔNG BÁO
+Kết luận của Chủ tịch UBND tỉnh tại cuộc họp về cải cách hành chính
+Kính gửi: Sở Công Thương.
+1. Giao Sở Công Thương chủ trì, phối hợp với Sở Tài chính rà soát hồ sơ, hoàn thành trước ngày 31/12/2024.
+2. Văn phòng UBND tỉnh theo dõi, đôn đốc thực hiện Tiêu chí 3.2 theo Kế hoạch số 206/KH-UBND ngày 28/6/2023.
+Nơi nhận:
+- Như trên;
+TL. CHỦ TỊCH
+CHÁNH VĂN PHÒNG
+Nguyễn Văn A
+"""
+
+
+def warm() -> None:
+    """Load lexicons, word lists and the schema validator once, before the first real file."""
+    from ..parsers.txt import TextParser
+    from ..pipeline import extract_document
+    from ..validate import validated_json
+
+    try:
+        data = _WARM_NOTICE.encode("utf-8")
+        validated_json(extract_document(TextParser().parse(Path("warm-up.txt"), data)))
+    except Exception:  # warming is an optimisation; a real file will report any real problem
+        pass
+
+
+def _exit_with_parent(parent: int) -> None:
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:  # the batch process is gone (even SIGKILL): do not linger
+            os._exit(0)
+
+
+def _init_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    warm()
+
+
+def _died(item: Item) -> DocumentResult:
+    return DocumentResult(path=str(item.source), sha256=content_hash(item.source), error=WORKER_DIED, stage="internal")
+
+
+def run_local(todo: list[Item], jobs: int, handle: Callable[[Item, DocumentResult], None], *,
+              extract: Callable[[str], DocumentResult] = process_file) -> None:
+    """A process pool; a bounded number of files in flight. When a worker dies (segfault, OOM
+    killer), the pool breaks: the files it held are retried one at a time in a fresh pool, so
+    that only the file that kills a worker again is reported, and the rest carry on.
+    ``extract`` is :func:`process_file` (tests pass a stand-in; it must be importable)."""
+    context = multiprocessing.get_context("spawn")  # clean workers, no inherited threads or locks
+    pending = deque(todo)
+    suspects: deque[Item] = deque()
+
+    def new_pool(workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker)
+
+    while pending or suspects:
+        if suspects:
+            with new_pool(1) as pool:
+                while suspects:
+                    item = suspects.popleft()
+                    try:
+                        result = pool.submit(extract, str(item.source)).result()
+                    except BrokenProcessPool:
+                        handle(item, _died(item))
+                        break  # this pool is broken; the next suspect gets a fresh one
+                    handle(item, result)
+            continue
+        window = 2 * jobs + 2
+        pool = new_pool(min(jobs, len(pending)))
+        in_flight: dict[Future[DocumentResult], Item] = {}
+        try:
+            while pending or in_flight:
+                while pending and len(in_flight) < window:
+                    item = pending.popleft()
+                    in_flight[pool.submit(extract, str(item.source))] = item
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    item = in_flight.pop(future)
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:
+                        suspects.append(item)
+                        continue
+                    except Exception as exc:  # e.g. a result that cannot be sent back
+                        result = DocumentResult(path=str(item.source), sha256=content_hash(item.source),
+                                                error=f"internal error ({type(exc).__name__}: {exc})", stage="internal")
+                    handle(item, result)
+                if suspects:
+                    suspects.extend(in_flight.values())
+                    in_flight.clear()
+                    break
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def connect(address: str) -> Any:
+    """A Dask client for ``address``; UsageError when dask is missing or the scheduler is not there."""
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise UsageError("the dask engine needs dask.distributed: pip install 'notice-extractor[cluster]'") from None
+    try:
+        client = Client(address, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise UsageError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
+    try:
+        client.run(warm)
+    except ImportError as exc:
+        client.close()
+        raise UsageError(f"the Dask workers cannot import the extractor ({exc}); install notice-extractor on them") from None
+    except Exception:  # no workers yet, or one refused: they warm up on their first file instead
+        pass
+    return client
+
+
+def run_dask(client: Any, todo: list[Item], handle: Callable[[Item, DocumentResult], None]) -> None:
+    """The same process_file on the cluster, a bounded number in flight; this process writes."""
+    from dask.distributed import as_completed
+
+    window = max(4, 2 * sum(client.nthreads().values()) + 2)
+    waiting = iter(todo)
+    items: dict[str, Item] = {}
+
+    def submit(batch: list[Item]) -> list[Any]:
+        futures = client.map(process_file, [str(i.source) for i in batch], pure=False)
+        items.update((f.key, i) for f, i in zip(futures, batch, strict=True))
+        return futures
+
+    first = [item for _, item in zip(range(window), waiting, strict=False)]
+    completed = as_completed(submit(first), loop=client.loop)
+    for future in completed:
+        item = items.pop(future.key)
+        try:
+            result = future.result()
+        except Exception as exc:  # KilledWorker: the file took down every worker it was tried on
+            result = DocumentResult(path=str(item.source), sha256=content_hash(item.source),
+                                    error=f"{WORKER_DIED}: {type(exc).__name__}: {exc}", stage="internal")
+        future.release()
+        handle(item, result)
+        following = next(waiting, None)
+        if following is not None:
+            completed.update(submit([following]))
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*")
-    parser.add_argument("--out", "-o", default="outputs")
+    parser.add_argument("paths", nargs="+", metavar="ARCHIVE",
+                        help="files (.txt, .md, .docx, .pdf) or folders (searched recursively)")
+    parser.add_argument("--out", "-o", required=True, metavar="DIR",
+                        help="folder for the records, the journal, tasks.jsonl/csv/xlsx, failures.jsonl, summary.json")
+    parser.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
+                        help=f"worker processes for the local engine (default: the CPUs available, here {default_jobs()})")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue or update the run in DIR: skip files whose record is done and unchanged")
+    parser.add_argument("--engine", choices=("local", "dask"), default=None,
+                        help="local process pool (default) or a Dask cluster (needs --scheduler)")
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --engine dask)")
+
+
+def _entry(item: Item, result: DocumentResult) -> Entry:
+    if result.ok:
+        return Entry(item.out, str(item.source), result.sha256, True, result.tasks)
+    return Entry(item.out, str(item.source), result.sha256, False, 0, result.error, result.stage)
+
+
+def _finished(item: Item, entry: Entry | None, out_dir: Path) -> bool:
+    return (entry is not None and entry.ok and entry.path == str(item.source) and (out_dir / item.out).is_file()
+            and content_hash(item.source) == entry.sha256)
+
+
+def _assemble(out_dir: Path, items: list[Item], entries: dict[str, Entry]) -> Tables:
+    """Re-read every record in input order into the tables; one record in memory at a time."""
+    tables = Tables(out_dir)
+    try:
+        for item in items:
+            entry = entries[item.out]
+            if entry.ok:
+                try:
+                    record = json.loads((out_dir / item.out).read_text(encoding="utf-8"))
+                except (OSError, ValueError) as exc:
+                    entries[item.out] = Entry(item.out, entry.path, entry.sha256, False, 0,
+                                              f"cannot read back {out_dir / item.out} ({exc})", "write")
+                    tables.add_failure(entry.path, "write", entries[item.out].error)
+                    continue
+                tables.add_record(record)
+            else:
+                tables.add_failure(entry.path, entry.stage, entry.error)
+        tables.commit()
+    except BaseException:
+        tables.discard()
+        raise
+    return tables
+
+
+def _progress(total: int, initial: int) -> Any:
+    from tqdm import tqdm
+
+    # disable=None: no bar when stderr is not a terminal (logs, CI, pipes).
+    return tqdm(total=total, initial=initial, unit="doc", desc="batch", disable=None, file=sys.stderr,
+                dynamic_ncols=True, smoothing=0.1)
+
+
+def batch(paths: list[str], out_dir: Path, *, jobs: int, resume: bool = False, scheduler: str | None = None) -> int:
+    """The whole run; returns the exit status (UsageError for status 2)."""
+    started = time.perf_counter()
+    items = plan(paths)
+    if not items:
+        raise UsageError("no input files found")
+    journal_path = out_dir / JOURNAL_NAME
+    if journal_path.exists() and not resume:
+        raise UsageError(f"{out_dir} holds a batch run already ({JOURNAL_NAME}); pass --resume to continue or "
+                         "update it, or choose another --out")
+    client = connect(scheduler) if scheduler else None
+    try:
+        previous = load_journal(journal_path) if resume else {}
+        if resume and journal_path.exists():
+            _remove_temporaries(out_dir)
+        entries = {i.out: previous[i.out] for i in items if _finished(i, previous.get(i.out), out_dir)}
+        del previous
+        todo = [i for i in items if i.out not in entries]
+        out_dir.mkdir(parents=True, exist_ok=True)
+        journal = Journal(journal_path, (entries[i.out] for i in items if i.out in entries))
+        bar = _progress(len(items), len(entries))
+        skipped = len(entries)
+
+        def handle(item: Item, result: DocumentResult) -> None:
+            if result.ok:
+                assert result.json is not None
+                try:
+                    write_atomic(out_dir / item.out, result.json)
+                except OSError as exc:
+                    result = DocumentResult(path=result.path, sha256=result.sha256, stage="write",
+                                            error=f"cannot write {out_dir / item.out} ({exc.strerror or exc})")
+            entry = _entry(item, result)
+            journal.append(entry)
+            entries[item.out] = entry
+            bar.update(1)
+
+        try:
+            if client is not None:
+                run_dask(client, todo, handle)
+            elif todo:
+                run_local(todo, jobs, handle)
+        finally:
+            bar.close()
+            journal.close()
+    finally:
+        if client is not None:
+            client.close()
+    # Compact the journal into input order (drops superseded lines and files no longer given).
+    Journal(journal_path, (entries[i.out] for i in items)).close()
+    tables = _assemble(out_dir, items, entries)
+    wall = time.perf_counter() - started
+    summary = {**tables.counts(), "wall_time_seconds": round(wall, 3),
+               "documents_per_second": round(len(todo) / wall, 3) if wall > 0 else 0.0}
+    write_atomic(out_dir / SUMMARY_NAME, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+
+    print(f"batch: {tables.documents} documents ({len(todo)} extracted, {skipped} already done), "
+          f"{tables.succeeded} succeeded, {tables.failed} failed, {tables.tasks} tasks; "
+          f"{wall:.1f} s -> {out_dir}", file=sys.stderr)
+    for item in items:
+        entry = entries[item.out]
+        if not entry.ok:
+            print(f"error: {entry.path}: {entry.error} [{entry.stage}]", file=sys.stderr)
+    if tables.failed:
+        print(f"{tables.failed} of {tables.documents} file(s) failed", file=sys.stderr)
+    return 1 if tables.failed else 0
 
 
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("notice-extractor batch: not built yet")
+    engine = args.engine or ("dask" if args.scheduler else "local")
+    try:
+        if engine == "dask" and not args.scheduler:
+            raise UsageError("--engine dask needs --scheduler ADDRESS (a running dask scheduler)")
+        if engine == "local" and args.scheduler:
+            raise UsageError("--scheduler is for --engine dask")
+        return batch(args.paths, Path(args.out), jobs=args.jobs or default_jobs(), resume=args.resume,
+                     scheduler=args.scheduler if engine == "dask" else None)
+    except UsageError as exc:
+        print(f"notice-extractor batch: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # DIR not writable, disk full: the journal keeps what was done
+        print(f"notice-extractor batch: {exc}; run again with --resume once fixed", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("batch: interrupted; run again with --resume to continue", file=sys.stderr)
+        raise
