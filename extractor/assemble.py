@@ -69,7 +69,8 @@ def assemble(doc: ParsedDocument, layout: Layout, meta: NoticeMeta, tasks: list[
         ))
     notice = Notice(
         id=nid,
-        source=Source(path=doc.path, format=doc.format, sha256=doc.sha256, pages=doc.pages),
+        source=Source(path=doc.path, format=doc.format, sha256=doc.sha256, pages=doc.pages,
+                      ocr_pages=list(doc.ocr_pages), ocr_confidence=doc.ocr_confidence),
         doc_type=meta.doc_type, number=meta.number, symbol=meta.symbol, issuer=meta.issuer,
         parent_body=meta.parent_body, place=meta.place, issued_date=meta.issued_date, subject=meta.subject,
         signer=Signer(name=meta.signer_name, title=meta.signer_title, authority=meta.signer_authority),

@@ -31,6 +31,8 @@ class Source(Contract):
     format: Literal["txt", "docx", "pdf", "image", "office", "html"]
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     pages: int | None = Field(default=None, ge=1)
+    ocr_pages: list[int] = Field(default_factory=list, description="Pages whose text was read by OCR.")
+    ocr_confidence: float | None = Field(default=None, ge=0, le=100, description="Mean OCR word confidence on those pages.")
 
 
 class Signer(Contract):

@@ -44,6 +44,9 @@ class ParsedDocument:
     pages: int | None
     blocks: tuple[Block, ...]
     warnings: tuple[str, ...] = field(default=())
+    # Pages (1-based) whose text came from OCR, and the mean word confidence (0-100) there.
+    ocr_pages: tuple[int, ...] = field(default=())
+    ocr_confidence: float | None = None
 
 
 class Parser(Protocol):
