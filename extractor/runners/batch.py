@@ -7,11 +7,13 @@ is written atomically under its name in DIR as soon as it arrives, then a line i
 fsync'd) to the journal ``DIR/.batch-journal.jsonl``. Nothing else is kept per document but a
 short journal entry, so memory stays flat over any archive.
 
-At the end the tables (``tasks.jsonl``, ``tasks.csv``, ``tasks.xlsx``, ``failures.jsonl``; see
-:mod:`.sheets`) are assembled by re-reading the records in input order, and ``summary.json`` is
-written. Output order is input order (sorted paths), never completion order, so that outputs
-are the same from run to run, engine to engine; ``wall_time_seconds`` and
-``documents_per_second`` in summary.json are the only figures that change.
+The tables (``tasks.jsonl``, ``tasks.csv``, ``tasks.xlsx``, ``failures.jsonl``; see :mod:`.sheets`)
+are assembled by re-reading the records from DIR in input order (sorted paths), never completion
+order: a frontier follows the first input whose outcome is still unknown, so this work overlaps
+the extraction, and the files are renamed into place at the end, then ``summary.json`` is
+written. Outputs are the same from run to run, engine to engine, interrupted or not;
+``wall_time_seconds`` and ``documents_per_second`` (files extracted by this invocation per
+second) in summary.json are the only figures that change.
 
 Resuming: a run killed at any moment (SIGKILL included) continues with ``--resume``. A file is
 skipped when the journal holds a success for its output name from the same path and the same
@@ -29,6 +31,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections import deque
@@ -39,6 +42,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from ..parsers import SUPPORTED_SUFFIXES
 from ..write import write_atomic
 from .common import DocumentResult, content_hash, process_file
 from .sheets import Tables
@@ -115,7 +119,19 @@ class Journal:
         self._fh = path.open("a", encoding="utf-8", newline="\n")
 
     def rewrite(self, entries: Iterable[Entry]) -> None:
-        write_atomic(self.path, "".join(e.line() for e in entries))
+        """Streamed to a temporary file, fsync'd, renamed over the journal."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                for entry in entries:
+                    fh.write(entry.line())
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
     def append(self, entry: Entry) -> None:
         self._fh.write(entry.line())
@@ -171,9 +187,13 @@ def _exit_with_parent(parent: int) -> None:
             os._exit(0)
 
 
-def _init_worker() -> None:
+def _init_worker(parent: int) -> None:
+    """``parent`` is the batch process's pid, passed in: if it died while this worker was still
+    starting, getppid() already names another process, and the worker must not wait forever."""
+    if os.getppid() != parent:
+        os._exit(0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     warm()
 
 
@@ -192,7 +212,7 @@ def run_local(todo: list[Item], jobs: int, handle: Callable[[Item, DocumentResul
     suspects: deque[Item] = deque()
 
     def new_pool(workers: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker)
+        return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),))
 
     while pending or suspects:
         if suspects:
@@ -305,7 +325,7 @@ def default_jobs() -> int:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="ARCHIVE",
-                        help="files (.txt, .md, .docx, .pdf) or folders (searched recursively)")
+                        help=f"files ({', '.join(sorted(SUPPORTED_SUFFIXES))}) or folders (searched recursively)")
     parser.add_argument("--out", "-o", required=True, metavar="DIR",
                         help="folder for the records, the journal, tasks.jsonl/csv/xlsx, failures.jsonl, summary.json")
     parser.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
@@ -314,7 +334,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="continue or update the run in DIR: skip files whose record is done and unchanged")
     parser.add_argument("--engine", choices=("local", "dask"), default=None,
                         help="local process pool (default) or a Dask cluster (needs --scheduler)")
-    parser.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --engine dask)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --engine dask); the workers need "
+                             "notice-extractor installed and must see the input paths (shared storage, absolute paths)")
 
 
 def _entry(item: Item, result: DocumentResult) -> Entry:
@@ -328,28 +350,36 @@ def _finished(item: Item, entry: Entry | None, out_dir: Path) -> bool:
             and content_hash(item.source) == entry.sha256)
 
 
-def _assemble(out_dir: Path, items: list[Item], entries: dict[str, Entry]) -> Tables:
-    """Re-read every record in input order into the tables; one record in memory at a time."""
-    tables = Tables(out_dir)
-    try:
-        for item in items:
-            entry = entries[item.out]
-            if entry.ok:
-                try:
-                    record = json.loads((out_dir / item.out).read_text(encoding="utf-8"))
-                except (OSError, ValueError) as exc:
-                    entries[item.out] = Entry(item.out, entry.path, entry.sha256, False, 0,
-                                              f"cannot read back {out_dir / item.out} ({exc})", "write")
-                    tables.add_failure(entry.path, "write", entries[item.out].error)
-                    continue
-                tables.add_record(record)
+class Assembler:
+    """Feeds the tables in input order while the run goes on: a frontier follows the first
+    input whose outcome is not known yet. Records are re-read from DIR (one in memory at a time),
+    so the tables never depend on completion order, and the work overlaps the extraction."""
+
+    def __init__(self, out_dir: Path, items: list[Item], entries: dict[str, Entry]) -> None:
+        self.out_dir, self.items, self.entries = out_dir, items, entries
+        self.tables = Tables(out_dir)
+        self.frontier = 0
+
+    def advance(self, limit: int | None = None) -> None:
+        """Emit up to ``limit`` inputs whose outcome is known (all of them when None)."""
+        stop = len(self.items) if limit is None else min(len(self.items), self.frontier + limit)
+        while self.frontier < stop and self.items[self.frontier].out in self.entries:
+            self._emit(self.items[self.frontier])
+            self.frontier += 1
+
+    def _emit(self, item: Item) -> None:
+        entry = self.entries[item.out]
+        if entry.ok:
+            try:
+                record = json.loads((self.out_dir / item.out).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                entry = Entry(item.out, entry.path, entry.sha256, False, 0,
+                              f"cannot read back {self.out_dir / item.out} ({exc})", "write")
+                self.entries[item.out] = entry
             else:
-                tables.add_failure(entry.path, entry.stage, entry.error)
-        tables.commit()
-    except BaseException:
-        tables.discard()
-        raise
-    return tables
+                self.tables.add_record(record)
+                return
+        self.tables.add_failure(entry.path, entry.stage, entry.error)
 
 
 def _progress(total: int, initial: int) -> Any:
@@ -380,6 +410,7 @@ def batch(paths: list[str], out_dir: Path, *, jobs: int, resume: bool = False, s
         todo = [i for i in items if i.out not in entries]
         out_dir.mkdir(parents=True, exist_ok=True)
         journal = Journal(journal_path, (entries[i.out] for i in items if i.out in entries))
+        assembler = Assembler(out_dir, items, entries)
         bar = _progress(len(items), len(entries))
         skipped = len(entries)
 
@@ -395,21 +426,30 @@ def batch(paths: list[str], out_dir: Path, *, jobs: int, resume: bool = False, s
             journal.append(entry)
             entries[item.out] = entry
             bar.update(1)
+            # A few rows at a time: the workers are never kept waiting for a long catch-up.
+            assembler.advance(limit=16)
 
         try:
             if client is not None:
                 run_dask(client, todo, handle)
             elif todo:
                 run_local(todo, jobs, handle)
-        finally:
+            bar.close()
+            assembler.advance()
+            assert assembler.frontier == len(items)
+            journal.close()
+            # Compact the journal into input order (drops superseded lines and files no longer given).
+            Journal(journal_path, (entries[i.out] for i in items)).close()
+            assembler.tables.commit()
+        except BaseException:
             bar.close()
             journal.close()
+            assembler.tables.discard()
+            raise
     finally:
         if client is not None:
             client.close()
-    # Compact the journal into input order (drops superseded lines and files no longer given).
-    Journal(journal_path, (entries[i.out] for i in items)).close()
-    tables = _assemble(out_dir, items, entries)
+    tables = assembler.tables
     wall = time.perf_counter() - started
     summary = {**tables.counts(), "wall_time_seconds": round(wall, 3),
                "documents_per_second": round(len(todo) / wall, 3) if wall > 0 else 0.0}
