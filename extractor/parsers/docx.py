@@ -200,6 +200,11 @@ class _Package:
     document: etree._Element
     styles: etree._Element | None
     numbering: etree._Element | None
+    legacy_encodings: tuple[str, ...] = ()  # TCVN3/VNI runs converted to Unicode
+
+
+# A run or style set in a pre-Unicode Vietnamese font (.VnTime: TCVN3; VNI-Times: VNI).
+_LEGACY_FONT_ATTR = re.compile(rb'(?:ascii|hAnsi)="\s*(?:\.vn|vn(?:time|arial)|vni)', re.IGNORECASE)
 
 
 def _load_package(data: bytes) -> _Package:
@@ -207,14 +212,104 @@ def _load_package(data: bytes) -> _Package:
     main = _relationship_targets(archive, "").get("officeDocument", "word/document.xml")
     if main not in archive.NameToInfo:
         main = "word/document.xml"
-    document = _read_xml(archive, main)
+    raw_document = _read_member(archive, main)
+    document = None if raw_document is None else _parse_xml(raw_document, main)
     if document is None or document.tag != _w("document"):
         raise InputError("not a Word document (the zip has no word/document.xml)")
     parts = _relationship_targets(archive, main)
     numbering = _read_xml(archive, parts.get("numbering"))
-    # Styles only matter for style-linked lists; without a numbering part they are not read.
-    styles = _read_xml(archive, parts.get("styles")) if numbering is not None else None
-    return _Package(document, styles, numbering)
+    # Styles matter for style-linked lists and for legacy fonts set by a style; otherwise they
+    # are not parsed (a byte search for legacy font names is all they cost).
+    raw_styles = _read_member(archive, parts["styles"]) if "styles" in parts else None
+    legacy = bool(_LEGACY_FONT_ATTR.search(raw_document) or (raw_styles and _LEGACY_FONT_ATTR.search(raw_styles)))
+    styles = None
+    if raw_styles is not None and (numbering is not None or legacy):
+        styles = _parse_xml(raw_styles, parts["styles"])
+    encodings = _convert_legacy_runs(document, styles) if legacy else ()
+    return _Package(document, styles, numbering, encodings)
+
+
+# --- legacy fonts ---------------------------------------------------------------------------
+def _run_font(r_pr: etree._Element | None) -> str | None:
+    """The font a run property block names for Latin text ("" for a theme font: not legacy)."""
+    fonts = r_pr.find(_w("rFonts")) if r_pr is not None else None
+    if fonts is None:
+        return None
+    name = fonts.get(_w("hAnsi")) or fonts.get(_w("ascii"))
+    if name:
+        return name
+    return "" if fonts.get(_w("hAnsiTheme")) or fonts.get(_w("asciiTheme")) else None
+
+
+def _style_fonts(styles: etree._Element | None) -> tuple[dict[str, str | None], str | None, str | None]:
+    """Font of every style (through w:basedOn), the document default font and default paragraph style."""
+    if styles is None:
+        return {}, None, None
+    default_font = _run_font(styles.find(f"{_w('docDefaults')}/{_w('rPrDefault')}/{RPR}"))
+    own: dict[str, tuple[str | None, str | None]] = {}
+    default_style = None
+    for style in styles.iter(_w("style")):
+        style_id = style.get(_w("styleId"))
+        if not style_id:
+            continue
+        own[style_id] = (_run_font(style.find(RPR)), _child_val(style, "basedOn"))
+        if style.get(_w("type")) == "paragraph" and _on_attr(style.get(_w("default"))):
+            default_style = style_id
+    resolved: dict[str, str | None] = {}
+    for style_id in own:
+        current: str | None = style_id
+        seen: set[str] = set()
+        font = None
+        while current and current in own and current not in seen:
+            seen.add(current)
+            font, current = own[current]
+            if font is not None:
+                break
+        resolved[style_id] = font
+    return resolved, default_font, default_style
+
+
+def _convert_legacy_runs(document: etree._Element, styles: etree._Element | None) -> tuple[str, ...]:
+    """Rewrite, in place, the text of runs set in TCVN3 or VNI fonts as Unicode.
+
+    A run's font is its own w:rFonts, else its character style's, else its paragraph style's,
+    else the document default. Done on the tree before anything reads it, so that table
+    classification and the body walk both see Unicode."""
+    from .legacy_encodings import VNI, convert, font_encoding
+
+    style_fonts, default_font, default_style = _style_fonts(styles)
+    found: dict[str, None] = {}
+    pending: list[tuple[etree._Element, tuple[str, bool]]] = []  # text nodes in order, per paragraph
+    paragraph_fonts: dict[etree._Element, str | None] = {}
+    for run in document.iter(R):
+        paragraph = next(run.iterancestors(P), None)
+        if paragraph not in paragraph_fonts:
+            p_pr = paragraph.find(PPR) if paragraph is not None else None
+            p_style = _child_val(p_pr, "pStyle") or default_style
+            paragraph_fonts[paragraph] = style_fonts.get(p_style or "")
+        r_pr = run.find(RPR)
+        font = _run_font(r_pr)
+        if font is None:
+            font = style_fonts.get(_child_val(r_pr, "rStyle") or "")
+        if font is None:
+            font = paragraph_fonts[paragraph]
+        if font is None:
+            font = default_font
+        encoding = font_encoding(font)
+        if encoding is None:
+            continue
+        found[encoding[0]] = None
+        pending.extend((t, encoding) for t in run.iter(_w("t")))
+    # VNI writes a toned vowel as two characters; Word may split a run between them ("Co" +
+    # "âng"): a modifier that starts a text node goes back to the node before it.
+    for (first, enc1), (second, enc2) in itertools.pairwise(pending):
+        if enc1[0] == enc2[0] == VNI and first.text and second.text and convert(first.text[-1] + second.text[0], VNI) != \
+                convert(first.text[-1], VNI) + convert(second.text[0], VNI):
+            first.text, second.text = first.text + second.text[0], second.text[1:]
+    for node, (encoding, upper) in pending:
+        if node.text:
+            node.text = convert(node.text, encoding, upper=upper)
+    return tuple(found)
 
 
 # --- small XML helpers --------------------------------------------------------------------
@@ -754,7 +849,8 @@ class DocxParser:
             raise InputError("DOCX holds no text in its body")
         # Without any page marker the whole document counts as one page.
         pages = reader.page if reader.saw_break else 1
+        warnings = [f"runs in legacy {e.upper()} fonts were converted to Unicode" for e in package.legacy_encodings]
         return ParsedDocument(
             path=str(path), format="docx", sha256=sha256_of(data), pages=pages,
-            blocks=tuple(blocks), warnings=tuple(dict.fromkeys(reader.warnings)),
+            blocks=tuple(blocks), warnings=tuple(dict.fromkeys([*warnings, *reader.warnings])),
         )

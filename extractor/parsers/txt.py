@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from pathlib import Path
 from typing import ClassVar
 
@@ -11,6 +12,7 @@ from charset_normalizer import from_bytes
 
 from ..errors import InputError
 from .base import ParsedDocument
+from .legacy_encodings import plausibility, repair_text
 from .pipe_tables import rebuild_tables
 
 _BOMS = (
@@ -46,17 +48,24 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def decode_text(data: bytes) -> str:
+    return decode_text_detailed(data)[0]
+
+
+def decode_text_detailed(data: bytes) -> tuple[str, str | None]:
+    """The text of ``data`` and the legacy encoding (TCVN3, VNI) it was converted from, if any."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(codec)
+                return repair_text(data.decode(codec))
             except UnicodeDecodeError as exc:
                 raise InputError(f"text starts with a {codec} byte-order mark but is not valid {codec} ({exc.reason})") from None
     text = _utf16_without_bom(data)
     if text is not None:
-        return text
+        return repair_text(text)
     try:
-        return data.decode("utf-8")
+        # Ordinary UTF-8 costs one scan for legacy fingerprints; text pasted from a .VnTime or
+        # VNI-Times document into a UTF-8 editor is converted.
+        return repair_text(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
     best = from_bytes(data, cp_isolation=["cp1258", "cp1252", "utf_16", "latin_1"]).best()
@@ -69,7 +78,22 @@ def decode_text(data: bytes) -> str:
     if not candidates:
         raise InputError("text encoding could not be detected (not UTF-8, UTF-16 or Windows-1258)")
     # Windows-1258 writes tones as combining marks; the stage that normalises composes them.
-    return max(candidates, key=lambda s: len(_VIETNAMESE.findall(__import__("unicodedata").normalize("NFC", s))))
+    chosen = max(candidates, key=lambda s: len(_VIETNAMESE.findall(unicodedata.normalize("NFC", s))))
+    # TCVN3 and VNI files are single bytes too: read as Windows-1252, they are converted when
+    # that gives better Vietnamese than the Windows-1258 (or guessed) reading.
+    legacy, encoding = repair_text(_cp1252(data))
+    if encoding and plausibility(legacy) > plausibility(unicodedata.normalize("NFC", chosen)):
+        return legacy, encoding
+    return chosen, None
+
+
+# Windows-1252 over Latin-1: the bytes 0x80-0x9F it defines (curly quotes, dashes, ...).
+_CP1252_C1 = {i: bytes([i]).decode("cp1252", errors="ignore") or chr(i) for i in range(0x80, 0xA0)}
+
+
+def _cp1252(data: bytes) -> str:
+    """Windows-1252, with the five bytes it leaves undefined read as Latin-1."""
+    return data.decode("latin-1").translate(_CP1252_C1)
 
 
 def strip_markdown(line: str) -> str:
@@ -93,7 +117,7 @@ class TextParser:
     def parse(self, path: Path, data: bytes) -> ParsedDocument:
         from . import sha256_of
 
-        text = decode_text(data)
+        text, legacy = decode_text_detailed(data)
         if _CONTROL.search(text[:4096]) and len(_CONTROL.findall(text)) > 0.01 * len(text):
             raise InputError("file is not readable text (control characters: a binary file, or text in a broken font encoding)")
         if not text.strip():
@@ -112,4 +136,5 @@ class TextParser:
         return ParsedDocument(
             path=str(path), format="txt", sha256=sha256_of(data),
             pages=page if page > 1 else None, blocks=tuple(blocks),
+            warnings=(f"text was in the legacy {legacy.upper()} encoding; converted to Unicode",) if legacy else (),
         )
