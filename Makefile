@@ -50,6 +50,7 @@ schema: $(STAMP)
 corpus: $(DEV_STAMP) system-deps
 	$(BIN)/python scripts/render_docx.py
 	$(BIN)/python scripts/render_pdf.py
+	$(BIN)/python scripts/render_legacy.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
