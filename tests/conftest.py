@@ -21,3 +21,18 @@ def seed_gold() -> dict:
     if not path.exists():
         pytest.skip("../shared/eval is not beside the project")
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def tesseract() -> None:
+    """OCR tests need Tesseract with its Vietnamese model; CI installs them (make system-deps),
+    so there a missing one is a failure, not a silent skip."""
+    import os
+
+    from extractor.parsers import ocr
+
+    reason = ocr.unavailable_reason()
+    if reason is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"OCR is unavailable: {reason}")
+        pytest.skip(f"OCR is unavailable: {reason}")

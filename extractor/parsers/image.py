@@ -1,20 +1,110 @@
-"""Scanned pages as images (PNG, JPEG, TIFF), read by OCR. Placeholder until the backend lands."""
+"""Scanned pages as images (PNG, JPEG, TIFF; a multi-page TIFF is one document), read by OCR.
+
+Each frame goes through :func:`.ocr.recognise` and becomes a page exactly as an image-only PDF
+page does (:func:`.pdf.page_from_ocr`), so reading order, page furniture and task tables are
+handled by the same code as for PDFs.
+"""
 
 from __future__ import annotations
 
+import io
+import warnings as py_warnings
 from pathlib import Path
 from typing import ClassVar
 
 from ..errors import InputError
+from . import ocr
 from .base import ParsedDocument
+from .pdf import _page_list, assemble_pages, page_from_ocr
+
+MAX_FRAMES = 500  # pages in one multi-page TIFF
+DEFAULT_DPI = 300.0  # assumed when the file does not say (phone photos, screenshots)
+_MIN_DPI, _MAX_DPI = 70.0, 1200.0  # a stated resolution outside this is a placeholder value
+
+
+def _dpi(info: dict[str, object]) -> float:
+    value = info.get("dpi")
+    try:
+        dpi = float(value[0]) if isinstance(value, tuple) else float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, IndexError):
+        return DEFAULT_DPI
+    return dpi if _MIN_DPI <= dpi <= _MAX_DPI else DEFAULT_DPI
 
 
 class ImageParser:
     format: ClassVar[str] = "image"
-    suffixes: ClassVar[tuple[str, ...]] = ('.png', '.jpg', '.jpeg', '.tif', '.tiff')
+    suffixes: ClassVar[tuple[str, ...]] = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
     def sniff(self, head: bytes) -> bool:
-        return False
+        return head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*"))
 
     def parse(self, path: Path, data: bytes) -> ParsedDocument:
-        raise InputError("image files are not supported yet")
+        from PIL import Image, ImageSequence, UnidentifiedImageError
+
+        from . import sha256_of
+
+        if (reason := ocr.unavailable_reason()) is not None:
+            raise InputError(f"image files are read by OCR, which is unavailable here ({reason}); {ocr.INSTALL_HINT}")
+        try:
+            with py_warnings.catch_warnings():
+                py_warnings.simplefilter("error", Image.DecompressionBombWarning)
+                image = Image.open(io.BytesIO(data))
+                width, height = image.size
+        except (UnidentifiedImageError, Image.DecompressionBombWarning, Image.DecompressionBombError):
+            raise InputError("not a readable image (corrupt, truncated, or not PNG/JPEG/TIFF)") from None
+        except (OSError, ValueError, SyntaxError) as exc:
+            raise InputError(f"corrupt image ({exc})") from None
+        if width * height > ocr.MAX_IMAGE_PIXELS:
+            raise InputError(f"image is too large to read ({width}x{height} pixels; limit {ocr.MAX_IMAGE_PIXELS:,})")
+
+        pages = []
+        warnings: list[str] = []
+        read_pages: list[int] = []
+        nothing: list[int] = []
+        low: list[tuple[int, float]] = []
+        confidence_sum, word_count = 0.0, 0
+        frames = getattr(image, "n_frames", 1)
+        if frames > MAX_FRAMES:
+            raise InputError(f"image has too many pages ({frames}; limit {MAX_FRAMES})")
+        try:
+            for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
+                if frame.size[0] * frame.size[1] > ocr.MAX_IMAGE_PIXELS:
+                    raise InputError(f"page {number} of the image is too large to read")
+                frame.load()
+                try:
+                    read = ocr.recognise(frame.copy(), _dpi(frame.info))
+                except ocr.OcrError as exc:
+                    warnings.append(f"page {number}: OCR failed ({exc}); skipped")
+                    continue
+                page = page_from_ocr(number, read)
+                if not page.rows:
+                    nothing.append(number)
+                    continue
+                pages.append(page)
+                read_pages.append(number)
+                confidence = read.confidence or 0.0
+                if confidence < ocr.LOW_CONFIDENCE:
+                    low.append((number, confidence))
+                confidence_sum += confidence * len(read.words)
+                word_count += len(read.words)
+        except (OSError, ValueError, SyntaxError, EOFError) as exc:
+            raise InputError(f"corrupt image ({exc})") from None
+
+        if not pages:
+            raise InputError("no text found in the image (blank, or unreadable by OCR)")
+        if nothing:
+            warnings.append(f"page(s) {_page_list(nothing)}: no text (blank, or none found by OCR); skipped")
+        if low:
+            scores = ", ".join(f"{c:.0f}" for _, c in low)
+            warnings.append(f"page(s) {_page_list([n for n, _ in low])}: read by OCR with low confidence "
+                            f"({scores} of 100); the text may be wrong")
+        return ParsedDocument(
+            path=str(path),
+            format="image",
+            sha256=sha256_of(data),
+            pages=frames,
+            blocks=tuple(assemble_pages(pages)),
+            warnings=tuple(warnings),
+            ocr_pages=tuple(read_pages),
+            ocr_confidence=round(confidence_sum / word_count, 1) if word_count else None,
+        )

@@ -32,22 +32,27 @@ from __future__ import annotations
 import bisect
 import contextlib
 import ctypes
+import difflib
 import itertools
 import math
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..errors import InputError
+from . import glyphs, ocr
 from .base import Block, ParsedDocument
 from .pipe_tables import _join_cell, is_task_header
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 # Bounds on hostile input: no real notice comes near them.
 MAX_PAGES = 2000
@@ -201,6 +206,7 @@ class _Page:
     rows: list[_Row] = field(default_factory=list)
     layout: bool = False
     grids: list[_Grid] = field(default_factory=list)
+    ocr: bool = False  # read by OCR: its words get the dictionary check (see ocr.correct_tokens)
 
 
 class _Transform:
@@ -854,12 +860,12 @@ def _nearest(values: list[float], value: float) -> int:
     return min(range(len(values)), key=lambda i: abs(values[i] - value))
 
 
-def _grids(rulings: _Rulings) -> list[_Grid]:
-    """Ruled tables of at least two columns, top to bottom."""
+def _grids(found: list[dict[str, float | str]]) -> list[_Grid]:
+    """Ruled tables of at least two columns, top to bottom, from edges in reading space."""
     from pdfplumber import table as lattice
     from pdfplumber.utils import filter_edges
 
-    edges = lattice.merge_edges(rulings.edges, 3, 3, 3, 3)
+    edges = lattice.merge_edges(found, 3, 3, 3, 3)
     edges = filter_edges(edges, min_length=3)
     cells = lattice.intersections_to_cells(lattice.edges_to_intersections(edges, 3, 3))
     grids: list[_Grid] = []
@@ -955,8 +961,12 @@ def _fill_grids(grids: list[_Grid], text: str, spans: list[tuple[int, int]], cha
             )
             if line.text:
                 cell.lines.append(line)
-    # The room a cell leaves for text: its width less the column's inset on both sides, the
-    # inset measured on the column's left-aligned lines (at most the usual default).
+    _set_room(grids)
+
+
+def _set_room(grids: list[_Grid]) -> None:
+    """The room a cell leaves for text: its width less the column's inset on both sides, the
+    inset measured on the column's left-aligned lines (at most the usual default)."""
     for grid in grids:
         insets: dict[int, float] = {}
         for row in grid.rows:
@@ -977,7 +987,7 @@ def _read_grids(page: pdfium.PdfPage, transform: _Transform, text: str, spans: l
     if rulings.counts["h"] < 2 or rulings.counts["v"] < 2:
         return []
     try:
-        grids = _grids(rulings)
+        grids = _grids(rulings.edges)
     except (ValueError, AssertionError, KeyError, IndexError, ZeroDivisionError):
         return []
     if grids:
@@ -1004,7 +1014,14 @@ class _TaskTable:
 
 
 def _same_header(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    return [re.sub(r"\s+", " ", x).casefold() for x in a] == [re.sub(r"\s+", " ", x).casefold() for x in b]
+    """The same header row, allowing for what OCR may have misread or missed in a cell."""
+    x = [re.sub(r"\s+", " ", v).casefold() for v in a]
+    y = [re.sub(r"\s+", " ", v).casefold() for v in b]
+    if x == y:
+        return True
+    if len(x) != len(y):
+        return False
+    return difflib.SequenceMatcher(None, " | ".join(x), " | ".join(y), autojunk=False).ratio() >= 0.85
 
 
 def _continue_table(table: _TaskTable, rows: list[_TableRow]) -> list[_TableRow]:
@@ -1090,6 +1107,211 @@ def _link_tables(pages: list[_Page]) -> None:
             open_table = None  # text after the table: it has ended
 
 
+# --------------------------------------------------------------------------- OCR'd pages
+#
+# A page read by OCR becomes a _Page like any other: Tesseract's words, in points, are joined
+# into pieces along Tesseract's own text lines (cut where a gutter opens, as _split_line cuts a
+# pdfium line), pieces into rows by height, and rulings found in the pixels into grids. From
+# there on nothing differs: reading order (two-column header and signature blocks), page
+# numbers and running lines, task tables across pages.
+
+
+def _ocr_edge(ruling: ocr.Ruling, k: float) -> dict[str, float | str]:
+    """A ruling found in the pixels as a pdfplumber edge in points."""
+    x0, x1, top, bottom = ruling.left * k, ruling.right * k, ruling.top * k, ruling.bottom * k
+    orientation = "h" if ruling.horizontal else "v"
+    return {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": x1 - x0, "height": bottom - top,
+            "doctop": top, "orientation": orientation, "object_type": "line"}
+
+
+def _union(words: list[_Piece]) -> _Piece:
+    return _Piece(text=" ".join(w.text for w in words), x0=min(w.x0 for w in words), x1=max(w.x1 for w in words),
+                  top=min(w.top for w in words), bottom=max(w.bottom for w in words))
+
+
+def _fill_ocr_grids(grids: list[_Grid], lines: list[list[_Piece]]) -> None:
+    """Put OCR'd words into the cells that hold their centres, one cell line per Tesseract line
+    (and cell); lines of a cell that share a baseline are one line."""
+    found: dict[int, tuple[_Cell, list[list[_Piece]]]] = {}
+    for line in lines:
+        parts: dict[int, list[_Piece]] = {}
+        for word in line:
+            x, y = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
+            cell = next((c for g in grids if (c := g.locate(x, y)) is not None), None)
+            if cell is not None:
+                parts.setdefault(id(cell), []).append(word)
+                found.setdefault(id(cell), (cell, []))
+        for key, words in parts.items():
+            found[key][1].append(words)
+    for cell, groups in found.values():
+        merged: list[list[_Piece]] = []
+        for words in sorted(groups, key=lambda ws: min(w.top for w in ws)):
+            box = _union(words)
+            if merged:
+                last = _union(merged[-1])
+                if min(last.bottom, box.bottom) - max(last.top, box.top) >= 0.5 * min(last.height, box.height):
+                    merged[-1].extend(words)
+                    continue
+            merged.append(list(words))
+        for words in merged:
+            words.sort(key=lambda w: w.x0)
+            box = _union(words)
+            text = _clean(box.text)
+            if text:
+                cell.lines.append(_CellLine(text=text, x0=box.x0, x1=box.x1, top=box.top, bottom=box.bottom,
+                                            first_word_x1=words[0].x1))
+    _set_room(grids)
+
+
+def page_from_ocr(number: int, read: ocr.OcrPage) -> _Page:
+    """The page as read by OCR, laid out like a text layer (points, y down)."""
+    k = 72.0 / read.dpi
+    page = _Page(number=number, width=read.width * k, height=read.height * k, layout=True, ocr=True)
+    lines: dict[tuple[int, int, int], list[_Piece]] = {}
+    for word in read.words:
+        piece = _Piece(text=word.text, x0=word.left * k, x1=word.right * k, top=word.top * k, bottom=word.bottom * k)
+        lines.setdefault(word.line, []).append(piece)
+    if not lines:
+        return page
+    heights = sorted(_union(words).height for words in lines.values())
+    typical = heights[len(heights) // 2]
+    pieces: list[_Piece] = []
+    for words in lines.values():
+        words.sort(key=lambda w: w.x0)
+        limit = _SPLIT_GAP_HEIGHTS * max(typical, _union(words).height)
+        current = [words[0]]
+        for word in words[1:]:
+            if word.x0 - current[-1].x1 > limit or word.x1 < current[-1].x0:
+                pieces.append(_union(current))
+                current = []
+            current.append(word)
+        pieces.append(_union(current))
+    for piece in pieces:
+        piece.text = _clean(piece.text)
+    page.rows = _rows([p for p in pieces if p.text])
+    edges = [_ocr_edge(r, k) for r in read.rulings]
+    if (
+        sum(e["orientation"] == "h" for e in edges) >= 2 and sum(e["orientation"] == "v" for e in edges) >= 2
+        and len(edges) <= _MAX_EDGES
+    ):
+        try:
+            page.grids = _grids(edges)
+        except (ValueError, AssertionError, KeyError, IndexError, ZeroDivisionError):
+            page.grids = []
+        if page.grids:
+            _fill_ocr_grids(page.grids, list(lines.values()))
+    _correct_page(page)
+    return page
+
+
+def _column_neighbours(rows: list[_Row]) -> dict[int, tuple[_Piece | None, _Piece | None]]:
+    """For each piece, the nearest piece above and below it in the same column (overlapping it
+    horizontally, less than two lines away): where its text comes from and goes on."""
+    flat = [(r, piece) for r, row in enumerate(rows) for piece in row.pieces]
+    out: dict[int, tuple[_Piece | None, _Piece | None]] = {}
+    for r, piece in flat:
+        above = below = None
+        for other_r, other in flat:
+            reach = 2 * max(piece.height, other.height)
+            if other_r == r or min(piece.x1, other.x1) - max(piece.x0, other.x0) < -reach:
+                continue  # another column
+            if other_r < r and piece.top - other.bottom < reach and (above is None or other.bottom > above.bottom):
+                above = other
+            elif other_r > r and other.top - piece.bottom < reach and (below is None or other.top < below.top):
+                below = other
+        out[id(piece)] = (above, below)
+    return out
+
+
+def _correct_page(page: _Page) -> None:
+    """The dictionary check of OCR'd words (ocr.correct_tokens), each line with the words that
+    precede and follow it (in its row, else in its column), each table cell line with those of
+    its cell."""
+    neighbours = _column_neighbours(page.rows)
+    firsts = {id(p): (p.text.split() or [None])[0] for row in page.rows for p in row.pieces}
+    for row in page.rows:
+        for position, piece in enumerate(row.pieces):
+            above, below = neighbours[id(piece)]
+            if position and piece.x0 - row.pieces[position - 1].x1 < _MIN_GUTTER:
+                above = row.pieces[position - 1]
+            if position + 1 < len(row.pieces) and row.pieces[position + 1].x0 - piece.x1 < _MIN_GUTTER:
+                below = row.pieces[position + 1]
+            before = (above.text.split() or [None])[-1] if above is not None else None
+            after = firsts[id(below)] if below is not None else None
+            piece.text = " ".join(ocr.correct_tokens(piece.text.split(), before, after))
+    seen: set[int] = set()
+    for grid in page.grids:
+        for cells in grid.rows:
+            for cell in cells:
+                if cell is None or id(cell) in seen:
+                    continue
+                seen.add(id(cell))
+                for index, line in enumerate(cell.lines):
+                    before = (cell.lines[index - 1].text.split() or [None])[-1] if index else None
+                    after = (cell.lines[index + 1].text.split() or [None])[0] if index + 1 < len(cell.lines) else None
+                    line.text = " ".join(ocr.correct_tokens(line.text.split(), before, after))
+
+
+def _render(document: pdfium.PdfDocument, index: int) -> tuple[Image.Image, float]:
+    """The page as a grayscale image at ~300 dpi (less for a page too large for that), with its
+    form fields and annotations drawn; and the resolution used."""
+    page = document[index]
+    try:
+        width, height = page.get_size()
+        scale = min(ocr.DPI / 72, math.sqrt(ocr.MAX_PIXELS / max(width * height, 1.0)))
+        bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=True)
+        try:
+            return bitmap.to_pil().copy(), scale * 72
+        finally:
+            bitmap.close()
+    finally:
+        page.close()
+
+
+def _ocr_page(document: pdfium.PdfDocument, index: int) -> ocr.OcrPage:
+    try:
+        image, dpi = _render(document, index)
+    except _TEXT_ERRORS as exc:
+        raise ocr.OcrError(f"the page could not be rendered ({str(exc) or type(exc).__name__})") from None
+    return ocr.recognise(image, dpi)
+
+
+def _is_blank(document: pdfium.PdfDocument, index: int) -> bool:
+    """Nothing is drawn on the page: no content objects, no annotations."""
+    page = document[index]
+    try:
+        return pdfium_c.FPDFPage_CountObjects(page.raw) <= 0 and pdfium_c.FPDFPage_GetAnnotCount(page.raw) <= 0
+    finally:
+        page.close()
+
+
+def _image_share(page: pdfium.PdfPage) -> float:
+    """The share of the page covered by its largest image (directly or in a form XObject)."""
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    bounds = [ctypes.byref(v) for v in (left, bottom, right, top)]
+    x0, y0, x1, y1 = page.get_cropbox()
+    area = max((x1 - x0) * (y1 - y0), 1.0)
+    best = 0.0
+    stack: list[tuple[ctypes.c_void_p, bool, int]] = [(page.raw, False, 0)]
+    seen = 0
+    while stack:
+        container, is_form, depth = stack.pop()
+        count = pdfium_c.FPDFFormObj_CountObjects(container) if is_form else pdfium_c.FPDFPage_CountObjects(container)
+        for i in range(max(count, 0)):
+            seen += 1
+            if seen > _MAX_PATH_OBJECTS:
+                return best
+            obj = (pdfium_c.FPDFFormObj_GetObject if is_form else pdfium_c.FPDFPage_GetObject)(container, i)
+            if not obj:
+                continue
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _MAX_FORM_DEPTH:
+                stack.append((obj, True, depth + 1))
+            elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE and pdfium_c.FPDFPageObj_GetBounds(obj, *bounds):
+                best = max(best, (right.value - left.value) * (top.value - bottom.value) / area)
+    return best
+
+
 # --------------------------------------------------------------------------- the parser
 
 
@@ -1116,6 +1338,15 @@ class _PageResult:
     garbled_lines: int = 0
     error: str | None = None
     signature: bool = False  # the page has a signature block, which may run over
+    # A few words of text on a page that is mostly one image: a scan with its number and date
+    # stamped on as text (or a scanner's partial OCR). The page is read by OCR when possible.
+    scanned: bool = False
+
+
+# A page with fewer words than this in its text layer, and an image over this share of its
+# area, is a scan (see _PageResult.scanned).
+_SCAN_MAX_WORDS = 40
+_SCAN_IMAGE_SHARE = 0.6
 
 
 # Annotations whose appearance is printed text: form fields and signature widgets (the
@@ -1153,9 +1384,111 @@ def _load_page(document: pdfium.PdfDocument, index: int) -> tuple[pdfium.PdfPage
     return page, flattened
 
 
-def _read_page(document: pdfium.PdfDocument, index: int, *, after_signature: bool = False) -> _PageResult:
+# --------------------------------------------------------------------------- broken fonts
+
+
+def _glyph_keys(textpage: pdfium.PdfTextPage, count: int) -> list[glyphs.GlyphKey]:
+    """(font name, code) of every character: what identifies a glyph when the text is wrong."""
+    raw = textpage.raw
+    buffer = ctypes.create_string_buffer(256)
+    flags = ctypes.c_int()
+    keys = []
+    for i in range(count):
+        length = pdfium_c.FPDFText_GetFontInfo(raw, i, buffer, 256, ctypes.byref(flags))
+        name = buffer.value.decode("utf-8", errors="replace") if 0 < length <= 256 else ""
+        keys.append((name, pdfium_c.FPDFText_GetUnicode(raw, i)))
+    return keys
+
+
+def _gaps(textpage: pdfium.PdfTextPage, text: str) -> list[bool]:
+    """Which characters separate words: spaces, and the line breaks pdfium generates. Not any
+    white space: a font written by glyph index reports ":" (glyph 29) as U+001D."""
+    raw = textpage.raw
+    return [char == " " or char == _PDFIUM_HYPHEN or bool(pdfium_c.FPDFText_IsGenerated(raw, i))
+            for i, char in enumerate(text)]
+
+
+# A glyph that no OCR word covered stays unknown; lines with one are skipped like garbled lines
+# (and named in a warning). A page with more of them than this share is read by OCR instead.
+_UNDECODED = "\ufffd"
+_MAX_UNDECODED_SHARE = 0.01
+
+
+def _apply_repair(textpage: pdfium.PdfTextPage, text: str, repair: dict[glyphs.GlyphKey, str]) -> str | None:
+    """The text with its glyphs decoded (unknown ones as U+FFFD); None if too many are unknown."""
+    out = []
+    unknown = 0
+    for char, key, gap in zip(text, _glyph_keys(textpage, len(text)), _gaps(textpage, text), strict=True):
+        if gap:
+            out.append(char)
+        elif (decoded := repair.get(key)) is not None:
+            out.append(decoded)
+        else:
+            out.append(_UNDECODED)
+            unknown += 1
+    if unknown > _MAX_UNDECODED_SHARE * max(1, len(text)):
+        return None
+    return "".join(out)
+
+
+def _glyph_words(document: pdfium.PdfDocument, index: int, read: ocr.OcrPage, votes: glyphs.GlyphVotes,
+                 ) -> list[tuple[glyphs.GlyphKey, ...]]:
+    """Votes from one page's OCR words laid over its text layer; the page's words as glyph
+    code sequences, in text-layer order."""
+    page = document[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            count = min(textpage.count_chars(), MAX_PAGE_CHARS)
+            text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i) or 32) for i in range(count))
+            keys = _glyph_keys(textpage, count)
+            gaps = _gaps(textpage, text)
+            charbox = _CharBoxes(textpage, _Transform(page, read.rotated))
+            centres: list[tuple[float, float, int]] = []
+            for i in range(count):
+                if not gaps[i] and (box := charbox(i)) is not None:
+                    centres.append(((box[2] + box[3]) / 2, (box[0] + box[1]) / 2, i))
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    centres.sort()
+    ys = [c[0] for c in centres]
+    k = 72.0 / read.dpi
+    loose: list[tuple[list[glyphs.GlyphKey], str]] = []
+    for word in read.words:
+        top, bottom, left, right = word.top * k, word.bottom * k, word.left * k, word.right * k
+        slack = 0.15 * (bottom - top)
+        lo, hi = bisect.bisect_left(ys, top - slack), bisect.bisect_right(ys, bottom + slack)
+        inside = sorted((x, i) for _, x, i in centres[lo:hi] if left - slack <= x <= right + slack)
+        under = [keys[i] for _, i in inside]
+        if under and not votes.add_word(under, word.text):
+            loose.append((under, word.text))
+    known = {key: counter.most_common(1)[0][0] for key, counter in votes.counts.items()}
+    for under, read_text in loose:
+        votes.add_loose(under, read_text, known)
+    words: list[tuple[glyphs.GlyphKey, ...]] = []
+    current: list[glyphs.GlyphKey] = []
+    for key, gap in zip(keys, gaps, strict=True):
+        if gap:
+            if current:
+                words.append(tuple(current))
+            current = []
+        else:
+            current.append(key)
+    if current:
+        words.append(tuple(current))
+    return words
+
+
+def _read_page(
+    document: pdfium.PdfDocument, index: int, *, after_signature: bool = False,
+    repair: dict[glyphs.GlyphKey, str] | None = None,
+) -> _PageResult:
     """Text and geometry of one page; per-character boxes only where two columns may be: page 1,
-    pages with a signature block and the page after one (the block may run over)."""
+    pages with a signature block and the page after one (the block may run over). With
+    ``repair``, every character of the text layer is first replaced by the one its glyph code
+    decodes to (see :mod:`.glyphs`); a page with a code that was not decoded reads as garbled."""
     page, flattened = _load_page(document, index)
     try:
         textpage = page.get_textpage()
@@ -1166,12 +1499,19 @@ def _read_page(document: pdfium.PdfDocument, index: int, *, after_signature: boo
             text = textpage.get_text_range() if count > 0 else ""
             if len(text) != count:  # non-BMP characters shift indexes; rebuild one per index
                 text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i) or 32) for i in range(count))
+            if repair is not None:
+                repaired = _apply_repair(textpage, text, repair)
+                if repaired is None:
+                    return _PageResult(garbled=True)
+                text = repaired
             spans = _line_spans(text)
             if not spans:
                 return _PageResult(empty=True)
             counts = [_word_counts(text[start:end]) for start, end in spans]
             if _garbled(sum(c[0] for c in counts), sum(c[1] for c in counts), page=True):
                 return _PageResult(garbled=True)
+            scanned = sum(len(text[start:end].split()) for start, end in spans[:_SCAN_MAX_WORDS]) < _SCAN_MAX_WORDS \
+                and _image_share(page) >= _SCAN_IMAGE_SHARE
             transform = _Transform(page, _text_rotation(textpage, text, spans))
             width, height = transform.size
             result = _Page(number=index + 1, width=width, height=height)
@@ -1184,7 +1524,7 @@ def _read_page(document: pdfium.PdfDocument, index: int, *, after_signature: boo
             readable: list[tuple[int, int]] = []
             garbled_lines = 0
             for (start, end), (good, odd) in zip(spans, counts, strict=True):
-                if _garbled(good, odd, page=False):
+                if _garbled(good, odd, page=False) or (repair is not None and _UNDECODED in text[start:end]):
                     garbled_lines += 1
                     continue
                 readable.append((start, end))
@@ -1198,7 +1538,7 @@ def _read_page(document: pdfium.PdfDocument, index: int, *, after_signature: boo
             if not result.rows:
                 return _PageResult(empty=True)
             result.grids = _read_grids(page, transform, text, readable, charbox)
-            return _PageResult(page=result, garbled_lines=garbled_lines, signature=signature)
+            return _PageResult(page=result, garbled_lines=garbled_lines, signature=signature, scanned=scanned)
         finally:
             textpage.close()
     finally:
@@ -1207,6 +1547,262 @@ def _read_page(document: pdfium.PdfDocument, index: int, *, after_signature: boo
 
 def _page_list(numbers: list[int]) -> str:
     return ", ".join(str(n) for n in numbers)
+
+
+def assemble_pages(pages: list[_Page]) -> list[Block]:
+    """Blocks in reading order from pages read by pdfium or by OCR: page furniture marked, task
+    tables linked over page breaks, two-column blocks read column by column."""
+    _fix_ocr_acronyms(pages)
+    _mark_page_numbers(pages)
+    _mark_running_lines(pages)
+    _link_tables(pages)
+
+    blocks: list[Block] = []
+    open_zone = False
+    previous_number = 0
+    for page in pages:
+        lines, open_zone = _ordered_lines(page, continued=open_zone and page.number == previous_number + 1)
+        previous_number = page.number
+        _rejoin_hyphens(lines)
+        for line in lines:
+            if line.rows is not None:
+                for row in line.rows:
+                    cells = row.texts()
+                    if any(cells):
+                        blocks.append(Block(text=" | ".join(cells), page=row.page, kind="table_row", cells=cells))
+            elif line.text:
+                blocks.append(Block(text=line.text, page=page.number, kind="line", furniture=line.furniture))
+    ocr_pages = {page.number for page in pages if page.ocr}
+    return _repair_headings(_repair_labels(blocks, ocr_pages), ocr_pages) if ocr_pages else blocks
+
+
+_ROMAN_VALUES = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
+_ROMAN_HEADING = re.compile(r"^([IVXHl1|\[\]!]{1,5})(\.?)\s+(\S+)")
+_ROMAN_LOOKALIKE = str.maketrans({"l": "I", "1": "I", "|": "I", "[": "I", "]": "I", "!": "I", "H": "I"})
+
+
+def _heading_word(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _repair_headings(blocks: list[Block], ocr_pages: set[int]) -> list[Block]:
+    """Roman-numbered headings ("II. NHIỆM VỤ") that OCR misread ("I[.", "II NHIỆM", a third
+    "I" lost): numerals are written with I, V, X only, and they count up."""
+    out = list(blocks)
+    previous = 0
+    for i, block in enumerate(out):
+        if block.kind != "line" or block.furniture:
+            continue
+        m = _ROMAN_HEADING.match(block.text)
+        if m is None or not any(c in "IVX" for c in m.group(1)) or not _heading_word(m.group(3)):
+            continue
+        numeral = m.group(1).translate(_ROMAN_LOOKALIKE) if block.page in ocr_pages else m.group(1)
+        value = _ROMAN_VALUES.index(numeral) + 1 if numeral in _ROMAN_VALUES else 0
+        if block.page in ocr_pages and previous and value <= previous < len(_ROMAN_VALUES):
+            value = previous + 1  # "I.", "II.", then "II." again: the third
+        if not value:
+            continue
+        if block.page in ocr_pages:
+            text = f"{_ROMAN_VALUES[value - 1]}. " + block.text[m.start(3):]
+            if text != block.text:
+                out[i] = replace(block, text=text)
+        previous = value
+    return out
+
+
+_LETTERS = "abcdđefghijklmnopqrstuvwxyz"
+_LETTER_LABEL = re.compile(r"^([a-zđ])\)\s")
+_MISREAD_LABEL = re.compile(r"^(\S\)?)\s+(?=[^\W\d_])")
+_LABEL_REACH = 40  # lines
+
+
+def _repair_labels(blocks: list[Block], ocr_pages: set[int]) -> list[Block]:
+    """Lettered list items whose labels OCR misread ("ø) Thường xuyên", "4 Thông báo" between
+    "e)" and "h)") get the letters that fit between their neighbours' labels, when there are
+    just as many such lines as missing letters."""
+    lines = [i for i, b in enumerate(blocks) if b.kind == "line" and not b.furniture]
+    letters = [(p, m.group(1)) for p, i in enumerate(lines) if (m := _LETTER_LABEL.match(blocks[i].text))]
+    out = list(blocks)
+    for (first, a), (last, b) in itertools.pairwise(letters):
+        missing = _LETTERS.index(b) - _LETTERS.index(a) - 1
+        if missing <= 0 or last - first > _LABEL_REACH:
+            continue
+        suspects = []
+        for p in range(first + 1, last):
+            block = out[lines[p]]
+            m = _MISREAD_LABEL.match(block.text)
+            if m and block.page in ocr_pages and not (m.group(1)[0].isdigit() and m.group(1).endswith(")")):
+                suspects.append((lines[p], m))
+        if len(suspects) != missing:
+            continue
+        for offset, (i, m) in enumerate(suspects):
+            letter = _LETTERS[_LETTERS.index(a) + 1 + offset]
+            out[i] = replace(out[i], text=f"{letter}) " + out[i].text[m.end():])
+    return out
+
+
+def _cell_lines(page: _Page) -> list[_CellLine]:
+    seen: set[int] = set()
+    lines: list[_CellLine] = []
+    for grid in page.grids:
+        for cells in grid.rows:
+            for cell in cells:
+                if cell is not None and id(cell) not in seen:
+                    seen.add(id(cell))
+                    lines.extend(cell.lines)
+    return lines
+
+
+def _fix_ocr_acronyms(pages: list[_Page]) -> None:
+    """OCR'd acronyms misread once take the spelling the document uses (ocr.fix_acronyms)."""
+    if not any(page.ocr for page in pages):
+        return
+    reference = [p.text for page in pages for row in page.rows for p in row.pieces]
+    reference += [line.text for page in pages for line in _cell_lines(page)]
+    for page in pages:
+        if not page.ocr:
+            continue
+        pieces = [p for row in page.rows for p in row.pieces]
+        for piece, text in zip(pieces, ocr.fix_acronyms([p.text for p in pieces], reference), strict=True):
+            piece.text = text
+        lines = _cell_lines(page)
+        for line, text in zip(lines, ocr.fix_acronyms([line.text for line in lines], reference), strict=True):
+            line.text = text
+
+
+_KIND_PROBLEM = {
+    "garbled": "text layer unreadable (broken font encoding)",
+    "empty": "no text layer (scanned?)",
+    "scanned": "mostly an image (scanned?)",
+}
+
+
+class _OcrReader:
+    """OCR for the pages of one PDF that have no usable text layer, and what to tell the user
+    about them: which pages were read so, which could not be and why."""
+
+    def __init__(self) -> None:
+        self.pages: list[int] = []  # read by OCR
+        self.blank: list[int] = []  # nothing drawn on them: not worth OCR
+        self._recovered: list[int] = []  # garbage text layers replaced by OCR
+        self._unread: dict[str, list[int]] = {kind: [] for kind in _KIND_PROBLEM}  # OCR not installed
+        self._failed: dict[str, list[tuple[int, str]]] = {kind: [] for kind in _KIND_PROBLEM}
+        self._nothing: list[int] = []  # OCR found no text
+        self._low: list[tuple[int, float]] = []
+        self._confidence_sum = 0.0
+        self._words = 0
+        self._repaired: list[int] = []  # garbage text layers repaired with the OCR's help
+        self.last: ocr.OcrPage | None = None  # the OCR reading of the page last read
+
+    def repaired(self, number: int) -> None:
+        self._recovered.remove(number)
+        self._repaired.append(number)
+
+    def read(self, document: pdfium.PdfDocument, index: int, kind: str) -> _Page | None:
+        number = index + 1
+        if ocr.unavailable_reason() is not None:
+            self._unread[kind].append(number)
+            return None
+        self.last = None
+        try:
+            read = _ocr_page(document, index)
+        except ocr.OcrError as exc:
+            self._failed[kind].append((number, str(exc)))
+            return None
+        page = page_from_ocr(number, read)
+        if not page.rows:
+            if kind == "empty":
+                self._nothing.append(number)
+            else:
+                self._failed[kind].append((number, "it found no text"))
+            return None
+        if is_garbled(" ".join(row.text for row in page.rows)):
+            self._failed[kind].append((number, "it found no readable text"))
+            return None
+        self.pages.append(number)
+        self.last = read
+        if kind == "garbled":
+            self._recovered.append(number)
+        confidence = read.confidence or 0.0
+        if confidence < ocr.LOW_CONFIDENCE:
+            self._low.append((number, confidence))
+        self._confidence_sum += confidence * len(read.words)
+        self._words += len(read.words)
+        return page
+
+    def confidence(self) -> float | None:
+        return round(self._confidence_sum / self._words, 1) if self._words else None
+
+    def warnings(self) -> list[str]:
+        out: list[str] = []
+        if self._repaired:
+            out.append(f"page(s) {_page_list(self._repaired)}: {_KIND_PROBLEM['garbled']}; repaired (its glyphs "
+                       "decoded with the help of OCR)")
+        if self._recovered:
+            out.append(f"page(s) {_page_list(self._recovered)}: {_KIND_PROBLEM['garbled']}; read by OCR instead")
+        for number in self._unread["garbled"]:
+            out.append(f"page {number}: {_KIND_PROBLEM['garbled']}; skipped; {ocr.INSTALL_HINT}")
+        if self._unread["empty"]:
+            out.append(f"page(s) {_page_list(self._unread['empty'])}: {_KIND_PROBLEM['empty']}; skipped; {ocr.INSTALL_HINT}")
+        if self._unread["scanned"]:
+            out.append(f"page(s) {_page_list(self._unread['scanned'])}: {_KIND_PROBLEM['scanned']}; only its text "
+                       f"layer was read; {ocr.INSTALL_HINT}")
+        for kind, failures in self._failed.items():
+            rest = "only its text layer was read" if kind == "scanned" else "skipped"
+            for number, reason in failures:
+                out.append(f"page {number}: {_KIND_PROBLEM[kind]}, and OCR failed ({reason}); {rest}")
+        if blank := sorted(self.blank + self._nothing):
+            out.append(f"page(s) {_page_list(blank)}: no text (blank, or none found by OCR); skipped")
+        if self._low:
+            numbers = _page_list([n for n, _ in self._low])
+            scores = ", ".join(f"{c:.0f}" for _, c in self._low)
+            out.append(f"page(s) {numbers}: read by OCR with low confidence ({scores} of 100); the text may be wrong")
+        return out
+
+    def refusal(self) -> str | None:
+        """Why no page could be read, when it is for want of a text layer."""
+        if self._unread["garbled"]:
+            return f"PDF text layer is unreadable (broken font encoding); {ocr.INSTALL_HINT}"
+        if self._failed["garbled"]:
+            return f"PDF text layer is unreadable (broken font encoding), and OCR failed ({self._failed['garbled'][0][1]})"
+        if self._unread["empty"] or self._unread["scanned"]:
+            return f"PDF has no text layer (scanned?); {ocr.INSTALL_HINT}"
+        if failures := self._failed["empty"] + self._failed["scanned"]:
+            return f"PDF has no text layer (scanned?), and OCR failed ({failures[0][1]})"
+        if self._nothing or self.blank:
+            return "PDF has no text: no text layer, and none found by OCR (blank pages?)"
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class _BrokenPage:
+    """A page whose text layer is garbage, read by OCR for now."""
+
+    position: int  # in the list of pages read
+    index: int
+    after_signature: bool
+    words: list[tuple[glyphs.GlyphKey, ...]]
+
+
+def _repair_broken_pages(document: pdfium.PdfDocument, pages: list[_Page], broken: list[_BrokenPage],
+                         votes: glyphs.GlyphVotes, reader: _OcrReader) -> list[str]:
+    """Pages whose glyph codes all decode are read from their repaired text layer instead of
+    from OCR: same layout handling, and the characters as printed (see :mod:`.glyphs`)."""
+    mapping = glyphs.decode(votes, [word for page in broken for word in page.words], ocr.syllable_score)
+    warnings = []
+    for page in broken:
+        try:
+            result = _read_page(document, page.index, after_signature=page.after_signature, repair=mapping)
+        except _TEXT_ERRORS:
+            continue
+        if result.page is not None and not result.garbled:
+            pages[page.position] = result.page
+            reader.repaired(page.index + 1)
+            if result.garbled_lines:
+                warnings.append(f"page {page.index + 1}: {result.garbled_lines} line(s) with glyphs that could not "
+                                "be decoded skipped")
+    return warnings
 
 
 class PdfParser:
@@ -1230,6 +1826,7 @@ class PdfParser:
             raise InputError("corrupt PDF: file is truncated (no %%EOF end marker)")
         warnings: list[str] = []
         document = _open(data)
+        reader = _OcrReader()
         try:
             with contextlib.suppress(pdfium.PdfiumError):
                 document.init_forms()  # lets pages flatten form fields; cheap (~0.05 ms)
@@ -1239,11 +1836,12 @@ class PdfParser:
             if page_count > MAX_PAGES:
                 raise InputError(f"PDF has too many pages ({page_count}; limit {MAX_PAGES})")
             pages: list[_Page] = []
-            empty: list[int] = []
-            garbled: list[int] = []
             failed: list[int] = []
             signature = False
+            votes = glyphs.GlyphVotes()
+            broken: list[_BrokenPage] = []
             for index in range(page_count):
+                before = signature
                 try:
                     result = _read_page(document, index, after_signature=signature)
                 except _TEXT_ERRORS as exc:
@@ -1253,49 +1851,40 @@ class PdfParser:
                 if result.error:
                     failed.append(number)
                     warnings.append(f"page {number}: could not be read ({result.error}); skipped")
-                elif result.garbled:
-                    garbled.append(number)
-                    warnings.append(f"page {number}: text layer unreadable (broken font encoding); skipped")
-                elif result.empty or result.page is None:
-                    empty.append(number)
-                else:
+                    continue
+                if result.page is not None and result.garbled_lines:
+                    warnings.append(
+                        f"page {number}: {result.garbled_lines} line(s) with unreadable text (broken font "
+                        "encoding) skipped"
+                    )
+                if result.page is not None and not result.scanned:
                     pages.append(result.page)
-                    if result.garbled_lines:
-                        warnings.append(
-                            f"page {number}: {result.garbled_lines} line(s) with unreadable text (broken font "
-                            "encoding) skipped"
-                        )
+                    continue
+                # No usable text layer: none, garbage, or a few stamped words on a scan.
+                if result.empty and _is_blank(document, index):
+                    reader.blank.append(number)
+                    continue
+                kind = "garbled" if result.garbled else "scanned" if result.scanned else "empty"
+                page = reader.read(document, index, kind)
+                if page is None and result.page is not None:
+                    page = result.page  # the stamped words are still worth having
+                if page is not None:
+                    if kind == "garbled" and reader.last is not None:
+                        with contextlib.suppress(*_TEXT_ERRORS):
+                            words = _glyph_words(document, index, reader.last, votes)
+                            broken.append(_BrokenPage(len(pages), index, before, words))
+                    pages.append(page)
+                    signature = signature or any(_SIGNATURE_HINT.search(row.text) for row in page.rows)
+            if broken:
+                warnings.extend(_repair_broken_pages(document, pages, broken, votes, reader))
         finally:
             document.close()
 
+        warnings.extend(reader.warnings())
         if not pages:
-            if garbled:
-                raise InputError("PDF text layer is unreadable (broken font encoding); OCR is not supported yet")
-            if failed and not empty:
-                raise InputError(f"corrupt PDF: no page could be read ({len(failed)} failed)")
-            raise InputError("PDF has no text layer (scanned?); OCR is not supported yet")
-        if empty:
-            warnings.append(f"page(s) {_page_list(empty)}: no text layer (scanned?); skipped, OCR is not supported yet")
+            raise InputError(reader.refusal() or f"corrupt PDF: no page could be read ({len(failed)} failed)")
 
-        _mark_page_numbers(pages)
-        _mark_running_lines(pages)
-        _link_tables(pages)
-
-        blocks: list[Block] = []
-        open_zone = False
-        previous_number = 0
-        for page in pages:
-            lines, open_zone = _ordered_lines(page, continued=open_zone and page.number == previous_number + 1)
-            previous_number = page.number
-            _rejoin_hyphens(lines)
-            for line in lines:
-                if line.rows is not None:
-                    for row in line.rows:
-                        cells = row.texts()
-                        if any(cells):
-                            blocks.append(Block(text=" | ".join(cells), page=row.page, kind="table_row", cells=cells))
-                elif line.text:
-                    blocks.append(Block(text=line.text, page=page.number, kind="line", furniture=line.furniture))
+        blocks = assemble_pages(pages)
         return ParsedDocument(
             path=str(path),
             format="pdf",
@@ -1303,4 +1892,6 @@ class PdfParser:
             pages=page_count,
             blocks=tuple(blocks),
             warnings=tuple(warnings),
+            ocr_pages=tuple(reader.pages),
+            ocr_confidence=reader.confidence(),
         )
