@@ -73,3 +73,14 @@ def test_corpus_texts_meet_the_issue_thresholds(text_scores: dict[str, float]) -
     thresholds = {"task": 0.95, "units": 0.90, "criteria": 0.98, "deadlines": 0.90, "figures": 0.90, "meta": 0.95}
     for key, minimum in thresholds.items():
         assert text_scores[key] >= minimum, (key, text_scores[key])
+
+
+def test_scanned_seed_reads_nearly_as_well_as_its_text(tesseract: None) -> None:
+    """The seed as an image-only PDF (scripts/render_scans.py): OCR'd, it loses at most a
+    couple of tasks to misread characters. (The whole scanned corpus is scored by `make eval`.)"""
+    record = json.loads(to_json(extract_file(CORPUS / "rendered" / "scan" / f"{SEED}.pdf")))
+    source = record["notice"]["source"]
+    assert source["ocr_pages"] == list(range(1, source["pages"] + 1))
+    scores = _score([(_gold(SEED), record)])
+    for key, value in scores.items():
+        assert value >= 0.90, (key, value)

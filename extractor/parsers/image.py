@@ -50,7 +50,9 @@ class ImageParser:
                 py_warnings.simplefilter("error", Image.DecompressionBombWarning)
                 image = Image.open(io.BytesIO(data))
                 width, height = image.size
-        except (UnidentifiedImageError, Image.DecompressionBombWarning, Image.DecompressionBombError):
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+            raise InputError(f"image is too large to read (limit {ocr.MAX_IMAGE_PIXELS:,} pixels)") from None
+        except UnidentifiedImageError:
             raise InputError("not a readable image (corrupt, truncated, or not PNG/JPEG/TIFF)") from None
         except (OSError, ValueError, SyntaxError) as exc:
             raise InputError(f"corrupt image ({exc})") from None
