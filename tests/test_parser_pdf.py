@@ -340,13 +340,18 @@ def test_repaired_text_layer_matches_the_notice_word_for_word(tesseract: None) -
     assert same >= 0.965 * len(truth)  # 0.974 here; OCR alone: 0.930
 
 
-def test_garbled_page_is_repaired_when_others_are_readable(tesseract: None) -> None:
+def _readable_then_broken_page() -> bytes:
+    """A readable one-page PDF followed by the signed PDF's first page (broken font encoding)."""
     merged = pdfium.PdfDocument.new()
     merged.import_pages(pdfium.PdfDocument((ORIGINALS / f"{CV_2496}.pdf").read_bytes()))
     merged.import_pages(pdfium.PdfDocument(SIGNED.read_bytes()), [0])
     buffer = io.BytesIO()
     merged.save(buffer)
-    doc = parse(buffer.getvalue())
+    return buffer.getvalue()
+
+
+def test_garbled_page_is_repaired_when_others_are_readable(tesseract: None) -> None:
+    doc = parse(_readable_then_broken_page())
     assert doc.pages == 2
     assert doc.warnings == (
         "page(s) 2: text layer unreadable (broken font encoding); repaired (its glyphs decoded with the help of OCR)",
@@ -358,12 +363,7 @@ def test_garbled_page_is_repaired_when_others_are_readable(tesseract: None) -> N
 
 
 def test_garbled_page_without_ocr_is_dropped_with_warning(no_ocr: None) -> None:
-    merged = pdfium.PdfDocument.new()
-    merged.import_pages(pdfium.PdfDocument((ORIGINALS / f"{CV_2496}.pdf").read_bytes()))
-    merged.import_pages(pdfium.PdfDocument(SIGNED.read_bytes()), [0])
-    buffer = io.BytesIO()
-    merged.save(buffer)
-    doc = parse(buffer.getvalue())
+    doc = parse(_readable_then_broken_page())
     assert doc.warnings == (
         "page 2: text layer unreadable (broken font encoding); skipped; install tesseract-ocr and tesseract-ocr-vie to read it",
     )

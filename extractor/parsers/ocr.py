@@ -482,6 +482,31 @@ def _skeleton(syllable: str) -> str:
     return base.translate(_STRIP)
 
 
+def _strings(value: object) -> list[str]:
+    """Every string in a JSON value (keys starting with "_" are comments)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() if not k.startswith("_") for s in _strings(v)]
+    return []
+
+
+@lru_cache(maxsize=1)
+def _domain_phrases() -> tuple[str, ...]:
+    """The terms of the extractor's own data files: unit names, section words, deadline
+    phrases, document types."""
+    import json
+
+    data = resources.files("extractor").joinpath("data")
+    phrases: list[str] = []
+    for name in ("units.json", "sections.json", "deadlines.json", "doc_types.json"):
+        with contextlib.suppress(FileNotFoundError, OSError, ValueError):
+            phrases += _strings(json.loads(data.joinpath(name).read_text(encoding="utf-8")))
+    return tuple(phrases)
+
+
 def _phrases() -> list[str]:
     """Vietnamese words and names, lower case, syllables separated by spaces."""
     import json
@@ -506,20 +531,7 @@ def _phrases() -> list[str]:
     except (FileNotFoundError, OSError, ValueError, AttributeError):
         pass
 
-    def strings(value: object) -> list[str]:
-        if isinstance(value, str):
-            return [value]
-        if isinstance(value, list):
-            return [s for v in value for s in strings(v)]
-        if isinstance(value, dict):
-            return [s for k, v in value.items() if not k.startswith("_") for s in strings(v)]
-        return []
-
-    data = resources.files("extractor").joinpath("data")
-    for name in ("units.json", "sections.json", "deadlines.json", "doc_types.json"):
-        with contextlib.suppress(FileNotFoundError, OSError, ValueError):
-            out += strings(json.loads(data.joinpath(name).read_text(encoding="utf-8")))
-    return out
+    return [*out, *_domain_phrases()]
 
 
 @lru_cache(maxsize=1)
@@ -822,21 +834,7 @@ def _phrase_table() -> tuple[dict[tuple[str, ...], tuple[str, ...] | None], dict
 
     terms: dict[tuple[str, ...], tuple[str, ...] | None] = {}
 
-    def strings(value: object) -> list[str]:
-        if isinstance(value, str):
-            return [value]
-        if isinstance(value, list):
-            return [s for v in value for s in strings(v)]
-        if isinstance(value, dict):
-            return [s for k, v in value.items() if not k.startswith("_") for s in strings(v)]
-        return []
-
-    data = resources.files("extractor").joinpath("data")
-    phrases: list[str] = []
-    for name in ("units.json", "sections.json", "deadlines.json", "doc_types.json"):
-        with contextlib.suppress(FileNotFoundError, OSError, ValueError):
-            phrases += strings(json.loads(data.joinpath(name).read_text(encoding="utf-8")))
-    for phrase in phrases:
+    for phrase in _domain_phrases():
         words = tuple(unicodedata.normalize("NFC", phrase).lower().split())
         if len(words) < 3 or not all(w.isalpha() for w in words):
             continue  # two syllables can spell two real words ("tuyến đường", "tuyên dương")
