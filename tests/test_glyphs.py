@@ -9,7 +9,7 @@ FONT = "ABCDEF+TimesNewRomanPSMT"
 
 def cipher(text: str, offset: int = 29, font: str = FONT) -> list[tuple[glyphs.GlyphKey, ...]]:
     """The words of ``text`` as a broken font writes them: each character as its code less ``offset``."""
-    return [tuple((font, ord(c) - offset) for c in word) for word in text.split()]
+    return [tuple((font, ord(c) - offset, (10,)) for c in word) for word in text.split()]
 
 
 def test_words_outvote_a_systematic_misreading() -> None:
@@ -19,11 +19,11 @@ def test_words_outvote_a_systematic_misreading() -> None:
     words = cipher(text)
     votes = glyphs.GlyphVotes()
     readings = ["nỗ", "nô", "nỗ", "bồ", "cỗ", "nổ"]
-    o_words = [w for w in words if ("ổ" in "".join(chr(c + 29) for _, c in w))]
+    o_words = [w for w in words if ("ổ" in "".join(chr(c + 29) for _, c, _ in w))]
     for word, read in zip(o_words, readings, strict=False):
         assert votes.add_word(word, read)
     for word in words:
-        plain = "".join(chr(c + 29) for _, c in word)
+        plain = "".join(chr(c + 29) for _, c, _ in word)
         if "ổ" not in plain:
             assert votes.add_word(word, plain)
     mapping = glyphs.decode(votes, words, ocr.syllable_score)
@@ -47,7 +47,7 @@ def test_unvoted_codes_follow_their_font() -> None:
     votes = glyphs.GlyphVotes()
     words = cipher("Công Thương Lào Cai")
     for word in words:
-        votes.add_word(word, "".join(chr(c + 29) for _, c in word))
+        votes.add_word(word, "".join(chr(c + 29) for _, c, _ in word))
     unseen = cipher("Kz")[0]
     mapping = glyphs.decode(votes, [*words, unseen], ocr.syllable_score)
     assert "".join(mapping[k] for k in unseen) == "Kz"
@@ -59,3 +59,8 @@ def test_a_code_with_no_evidence_stays_unknown() -> None:
     votes.add_word(word[1:], "n")
     mapping = glyphs.decode(votes, [word], ocr.syllable_score)
     assert word[0] not in mapping  # "ă" is not ASCII: no distance guesses it
+
+
+def test_ocr_slash_lookalikes_are_plain_slashes() -> None:
+    assert ocr.clean_word("1105\u2044KH-ĐKT") == "1105/KH-ĐKT"
+    assert ocr.clean_word("QÐ-SCT") == "QĐ-SCT"

@@ -337,7 +337,7 @@ def test_repaired_text_layer_matches_the_notice_word_for_word(tesseract: None) -
     truth = (TXT / "laocai-tb-sct-ket-qua-kiem-tra-vlncn.txt").read_text(encoding="utf-8").split()
     matcher = difflib.SequenceMatcher(None, truth, repaired, autojunk=False)
     same = sum(block.size for block in matcher.get_matching_blocks())
-    assert same >= 0.965 * len(truth)  # 0.974 here; OCR alone: 0.930
+    assert same >= 0.965 * len(truth)  # 0.972 here; OCR alone: 0.930
 
 
 def _readable_then_broken_page() -> bytes:

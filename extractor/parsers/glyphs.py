@@ -8,7 +8,7 @@ text layer is a substitution cipher, and OCR of the page is a noisy reading of i
 The repair:
 
 1. **Votes.** Each OCR'd word is laid over the characters of the text layer that fall inside
-   its box; where the counts agree, each (font, code) gets a vote for the character OCR read
+   its box; where the counts agree, each glyph (font, code, shape) gets a vote for the character OCR read
    there. A page's votes add up over the whole document.
 2. **Decoding.** Each code takes the character that best explains both its votes and the words
    it appears in: a Vietnamese syllable model (:func:`.ocr.syllable_score`) scores every word
@@ -31,11 +31,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-GlyphKey = tuple[str, int]  # (font name, character code as the text layer reports it)
+# (font name, character code as the text layer reports it, the glyph's shape: advance width,
+# ink above and below the baseline): a broken map may give two glyphs one code ("Ã" and "Ì"
+# both as U+00C3, "ũ" and "ụ" as one); their shapes tell them apart.
+GlyphKey = tuple[str, int, tuple[int, ...]]
 
 _VOTE_WEIGHT = 2.0  # weight of log(vote share) against the syllable model's log-probabilities
-_MIN_SHARE = 0.05  # candidate characters need at least this share of a code's votes...
-_SIBLING_SHARE = 0.34  # ...or, for another tone/diacritic of the leader, a leader this unsure
+_PUNCTUATION = "\"'“”‘’()[]{}<>.,;:!?…-–—/*"
+_MIN_SHARE = 0.05  # characters OCR read for a glyph less often than this are noise
 
 
 def _base(char: str) -> str:
@@ -93,40 +96,44 @@ def _fill_unvoted(mapping: dict[GlyphKey, str], keys: Iterable[GlyphKey]) -> Non
     if not wanted:
         return
     offsets: dict[str, Counter[int]] = defaultdict(Counter)
-    for (font, code), char in mapping.items():
+    glyphs_of: dict[str, dict[tuple[int, tuple[int, ...]], str]] = defaultdict(dict)
+    for (font, code, shape), char in mapping.items():
+        glyphs_of[font][code, shape] = char
         if 32 < ord(char) < 127:
             offsets[font][ord(char) - code] += 1
     by_family: dict[str, list[str]] = defaultdict(list)
-    for font in sorted({font for font, _ in mapping}):
+    for font in sorted(glyphs_of):
         by_family[_subset_tag_free(font)].append(font)
-    for font, code in wanted:
+    for key in wanted:
+        font, code, shape = key
         counted = offsets.get(font)
         if counted:
             offset, agreeing = counted.most_common(1)[0]
             total = sum(counted.values())
             if ((agreeing >= 3 and agreeing >= 0.9 * total) or agreeing == total >= 2) and 32 < code + offset < 127:
-                mapping[font, code] = chr(code + offset)
+                mapping[key] = chr(code + offset)
                 continue
+        mine = glyphs_of.get(font, {})
         for other in by_family[_subset_tag_free(font)]:
-            if other == font or (other, code) not in mapping:
+            theirs = glyphs_of[other]
+            if other == font or (code, shape) not in theirs:
                 continue
-            shared = [c for (f, c) in mapping if f == font and (other, c) in mapping]
-            if len(shared) >= 5 and all(mapping[font, c] == mapping[other, c] for c in shared):
-                mapping[font, code] = mapping[other, code]
+            shared = [glyph for glyph in mine if glyph in theirs]
+            if len(shared) >= 5 and all(mine[glyph] == theirs[glyph] for glyph in shared):
+                mapping[key] = theirs[code, shape]
                 break
 
 
 def _candidates(votes: Counter[str]) -> list[str]:
+    """What a glyph may be: the characters OCR read for it (but rare misreadings), and every
+    other diacritic of their letters. OCR misreads some glyphs the same way every time (a bold
+    "Ể" as "Ê"); the words the glyph occurs in decide."""
     total = sum(votes.values())
-    leader, top = votes.most_common(1)[0]
     options = {c for c, n in votes.items() if n >= _MIN_SHARE * total}
-    if top < (1 - _SIBLING_SHARE) * total or len(options) > 1:
-        # OCR is unsure of this glyph: its other diacritics are candidates too.
-        base = _base(leader)
+    for char in list(options):
+        base = _base(char)
         if base.isalpha() and len(base) == 1:
-            options.update(_SIBLINGS.get(base, ()))
-            if leader.isupper():
-                options = {c.upper() for c in options}
+            options.update(c.upper() if char.isupper() else c for c in _SIBLINGS.get(base, ()))
     return sorted(options)
 
 
@@ -161,11 +168,27 @@ def decode(
         for key in set(word):
             occurrences[key].append(position)
 
-    def spell(position: int) -> str | None:
+    def spell(position: int) -> tuple[str, str, str] | None:
+        """(leading punctuation, the word in lower case, trailing punctuation), or None when
+        the position holds no word (a number, a code, an undecoded glyph)."""
         if not 0 <= position < len(sequence):
             return None
         text = "".join(mapping.get(key, "\ufffd") for key in sequence[position])
-        return text.lower() if text.isalpha() else None
+        core = text.strip(_PUNCTUATION)
+        if not core.isalpha():
+            return None
+        start = text.index(core)
+        return text[:start], core.lower(), text[start + len(core):]
+
+    def score_at(position: int) -> float:
+        word = spell(position)
+        if word is None:
+            return 0.0
+        before, after = spell(position - 1), spell(position + 1)
+        # Punctuation between two words breaks the pair ("vũ khí, vật liệu").
+        left = before[1] if before is not None and not before[2] and not word[0] else None
+        right = after[1] if after is not None and not after[0] and not word[2] else None
+        return syllable_score(word[1], left, right)
 
     for _ in range(rounds):
         changed = False
@@ -179,10 +202,7 @@ def decode(
             for option in options:
                 mapping[key] = option
                 score = _VOTE_WEIGHT * math.log((counter[option] + 0.5) / (total + 0.5))
-                for position in occurrences[key]:
-                    word = spell(position)
-                    if word is not None:
-                        score += syllable_score(word, spell(position - 1), spell(position + 1))
+                score += sum(score_at(position) for position in occurrences[key])
                 if score > best_score:
                     best, best_score = option, score
             changed = changed or best != mapping[key]

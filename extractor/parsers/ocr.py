@@ -568,8 +568,10 @@ def _recase(template: str, word: str) -> str:
 
 def clean_word(text: str) -> str:
     """Character-level repairs: the Icelandic eth Tesseract writes for "Đ" (once for it, or
-    next to it: "QĐÐ"), and the space it loses after a comma in italics ("Cai,ngày")."""
+    next to it: "QĐÐ"), the fraction slash it writes for "/" ("1105⁄KH-ĐKT"), and the space it
+    loses after a comma in italics ("Cai,ngày")."""
     text = text.replace("ĐÐ", "Đ").replace("ÐĐ", "Đ").replace("Ð", "Đ").replace("ð", "đ")
+    text = text.replace("\u2044", "/").replace("\u2215", "/")
     return re.sub(r"(?<=[^\W\d_]),(?=[^\W\d_])", ", ", text)
 
 

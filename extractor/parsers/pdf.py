@@ -1388,16 +1388,36 @@ def _load_page(document: pdfium.PdfDocument, index: int) -> tuple[pdfium.PdfPage
 
 
 def _glyph_keys(textpage: pdfium.PdfTextPage, count: int) -> list[glyphs.GlyphKey]:
-    """(font name, code) of every character: what identifies a glyph when the text is wrong."""
+    """(font name, code, shape) of every character: what identifies a glyph when the text is
+    wrong (see :func:`_glyph_shape`)."""
     raw = textpage.raw
     buffer = ctypes.create_string_buffer(256)
     flags = ctypes.c_int()
+    rect = pdfium_c.FS_RECTF()
+    box = tuple(ctypes.c_double() for _ in range(4))
+    origin = (ctypes.c_double(), ctypes.c_double())
     keys = []
     for i in range(count):
         length = pdfium_c.FPDFText_GetFontInfo(raw, i, buffer, 256, ctypes.byref(flags))
         name = buffer.value.decode("utf-8", errors="replace") if 0 < length <= 256 else ""
-        keys.append((name, pdfium_c.FPDFText_GetUnicode(raw, i)))
+        keys.append((name, pdfium_c.FPDFText_GetUnicode(raw, i), _glyph_shape(raw, i, rect, box, origin)))
     return keys
+
+
+def _glyph_shape(raw: ctypes.c_void_p, index: int, rect: pdfium_c.FS_RECTF, box: tuple[ctypes.c_double, ...],
+                 origin: tuple[ctypes.c_double, ...]) -> tuple[int, ...]:
+    """The glyph's advance width (1/20 em) and how far its ink reaches above and below the
+    baseline (1/10 em): "ũ" and "ụ" differ there when a broken map gives them one code."""
+    size = pdfium_c.FPDFText_GetFontSize(raw, index)
+    if size <= 0 or not pdfium_c.FPDFText_GetLooseCharBox(raw, index, ctypes.byref(rect)):
+        return ()
+    width = round(20 * max(rect.right - rect.left, 0.0) / size)
+    _, _, bottom, top = box  # FPDFText_GetCharBox order: left, right, bottom, top
+    x, y = origin
+    if not (pdfium_c.FPDFText_GetCharBox(raw, index, *(ctypes.byref(v) for v in box))
+            and pdfium_c.FPDFText_GetCharOrigin(raw, index, ctypes.byref(x), ctypes.byref(y))):
+        return (width,)
+    return width, round(10 * (top.value - y.value) / size), round(10 * (bottom.value - y.value) / size)
 
 
 def _gaps(textpage: pdfium.PdfTextPage, text: str) -> list[bool]:
