@@ -730,7 +730,8 @@ def correct_tokens(tokens: list[str], before: str | None = None, after: str | No
     return _fix_dates(_fix_phrases(out), after)
 
 
-_ROMAN_LOOKALIKE = str.maketrans({"l": "I", "1": "I", "|": "I", "[": "I", "]": "I", "!": "I", "H": "I"})
+# Characters OCR reads for the "I" of a Roman numeral (shared with the PDF heading repair).
+ROMAN_LOOKALIKE = str.maketrans({"l": "I", "1": "I", "|": "I", "[": "I", "]": "I", "!": "I", "H": "I"})
 _QUARTER = re.compile(r"^([IVXHl1|\[\]!]{1,4})(?=$|[/.,;:)])")
 
 
@@ -751,7 +752,7 @@ def _fix_dates(tokens: list[str], after: str | None) -> list[str]:
         elif skeleton == "nam" and re.match(r"(?:19|20)\d\d(?!\d)", nxt):
             word = "năm"
         elif skeleton == "quy" and (m := _QUARTER.match(nxt)) is not None:
-            numeral = m.group(1).translate(_ROMAN_LOOKALIKE)
+            numeral = m.group(1).translate(ROMAN_LOOKALIKE)
             if numeral in ("I", "II", "III", "IV") and index + 1 < len(out):
                 out[index + 1] = out[index + 1].replace(m.group(1), numeral, 1)
             word = "quý"

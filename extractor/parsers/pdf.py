@@ -1598,7 +1598,7 @@ def assemble_pages(pages: list[_Page]) -> list[Block]:
 
 _ROMAN_VALUES = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
 _ROMAN_HEADING = re.compile(r"^([IVXHl1|\[\]!]{1,5})(\.?)\s+(\S+)")
-_ROMAN_LOOKALIKE = str.maketrans({"l": "I", "1": "I", "|": "I", "[": "I", "]": "I", "!": "I", "H": "I"})
+_ROMAN_LOOKALIKE = ocr.ROMAN_LOOKALIKE
 
 
 def _heading_word(word: str) -> bool:
