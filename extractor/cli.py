@@ -111,7 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("extract", help="extract task records from notice files or folders")
-    ex.add_argument("paths", nargs="+", help="files (.txt, .md, .docx, .pdf) or folders (searched recursively)")
+    ex.add_argument("paths", nargs="+",
+                    help=f"files ({', '.join(sorted(SUPPORTED_SUFFIXES))}) or folders (searched recursively)")
     ex.add_argument("--out", "-o", default="outputs", help="output folder (default: outputs)")
     ex.add_argument("--quiet", "-q", action="store_true", help="print errors only")
     ex.set_defaults(func=cmd_extract)

@@ -44,6 +44,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from .italics import reread_italics
+
 if TYPE_CHECKING:
     from PIL import Image
 
@@ -369,6 +371,7 @@ def _read(image: Image.Image, dpi: float, timeout: float, *, tables: bool) -> Oc
     cleaned = erase_rulings(image, rulings, dpi)
     words = _tesseract_words(cleaned, dpi, timeout)
     words += _recover(cleaned, words, dpi, timeout)
+    words = reread_italics(cleaned, words, lambda strip: _tesseract_words(strip, dpi, timeout, psm=6))
     return OcrPage(width=image.width, height=image.height, dpi=dpi, words=tuple(words), rulings=tuple(rulings))
 
 

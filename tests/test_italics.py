@@ -1,0 +1,124 @@
+"""Italic words in page images: slant found, sheared upright, and read again (parsers/italics.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image, ImageDraw
+
+from extractor.parsers import italics, ocr
+from extractor.parsers.ocr import OcrWord
+
+from .conftest import CORPUS
+
+LINE_HEIGHT = 40
+SLANT = 0.2  # an italic face's lean: 0.2 px right per px up
+
+
+def _word(text: str, left: int, top: int, right: int, line: int, confidence: float = 90.0) -> OcrWord:
+    return OcrWord(text=text, confidence=confidence, left=left, top=top, right=right, bottom=top + LINE_HEIGHT,
+                   line=(1, 1, line))
+
+
+def _page(slants: list[list[float]]) -> tuple[Image.Image, list[OcrWord]]:
+    """A page of "words" made of upright strokes, one text line per entry of ``slants``, each
+    word leaning by its slant; and the words' boxes as OCR would give them."""
+    image = Image.new("L", (1200, 120 * len(slants) + 60), 255)
+    draw = ImageDraw.Draw(image)
+    words = []
+    for number, line in enumerate(slants, start=1):
+        top = 60 + 120 * (number - 1)
+        bottom = top + LINE_HEIGHT
+        for position, slant in enumerate(line):
+            left = 40 + 150 * position
+            for stroke in range(5):
+                x = left + 20 * stroke
+                lean = slant * LINE_HEIGHT
+                draw.polygon([(x, bottom), (x + 5, bottom), (x + 5 + lean, top), (x + lean, top)], fill=0)
+            words.append(_word(f"w{number}{position}", left, top, left + 100 + int(slant * LINE_HEIGHT), number))
+    return image, words
+
+
+def test_italic_runs_are_found_per_line_with_their_slant() -> None:
+    image, words = _page([[0, 0, 0, 0], [SLANT, SLANT, SLANT, 0], [0, SLANT, SLANT, 0, SLANT, SLANT, 0]])
+    runs = italics.italic_runs(np.asarray(image) < 128, words)
+    assert [[words[i].text for i in run.words] for run in runs] == [
+        ["w20", "w21", "w22"],
+        # Between italic words, an upright-looking one is part of the same italic phrase.
+        ["w31", "w32", "w33", "w34", "w35"],
+    ]
+    assert all(run.slant == pytest.approx(SLANT) for run in runs)
+
+
+def test_deslant_stands_leaning_strokes_upright() -> None:
+    image, _ = _page([[SLANT]])
+    crop = image.crop((0, 40, 300, 120))
+    upright = italics.deslant(crop, SLANT)
+    ink = np.asarray(upright) < 128
+    columns = np.flatnonzero(ink.any(axis=0))
+    # Five strokes 5 px wide: upright they cover about 25 columns, leaning about 65.
+    assert len(columns) < 40 < len(np.flatnonzero((np.asarray(crop) < 128).any(axis=0)))
+
+
+@pytest.mark.parametrize(
+    ("reread", "expected"),
+    [
+        ("8.1.1", "8.1.1"),  # same shape, one digit read differently, more confident: taken
+        ("8.1.", "6.1.1"),  # a digit lost
+        ("8.1.1,", "6.1.1"),  # punctuation added
+        ("8.1 1", "6.1.1"),  # split in two
+    ],
+)
+def test_reread_replaces_only_the_same_word_read_differently(reread: str, expected: str) -> None:
+    image, words = _page([[SLANT, SLANT, SLANT]])
+    words[1] = OcrWord(**{**{f: getattr(words[1], f) for f in OcrWord.__slots__}, "text": "6.1.1", "confidence": 75.0})
+
+    def read(strip: Image.Image) -> list[OcrWord]:
+        # Tesseract's reading of the strip: find the middle word where it was put.
+        ink = np.asarray(strip) < 128
+        rows = np.flatnonzero(ink.any(axis=1))
+        columns = np.flatnonzero(ink.any(axis=0))
+        middle = (columns.min() + columns.max()) / 2
+        out = []
+        for index, part in enumerate(reread.split(" ")):
+            left = middle - 40 + 40 * index
+            out.append(OcrWord(text=part, confidence=96.0, left=left, top=rows.min(), right=left + 30,
+                               bottom=rows.max(), line=(1, 1, 1)))
+        return out
+
+    out = italics.reread_italics(image, words, read)
+    assert [w.text for w in out] == ["w10", expected, "w12"]
+    assert (out[1].confidence == 96.0) == (expected != "6.1.1")
+
+
+def test_less_confident_reread_is_not_taken() -> None:
+    image, words = _page([[SLANT, SLANT]])
+    words[0] = OcrWord(**{**{f: getattr(words[0], f) for f in OcrWord.__slots__}, "text": "năm", "confidence": 96.0})
+
+    def read(strip: Image.Image) -> list[OcrWord]:
+        ink = np.asarray(strip) < 128
+        rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+        return [OcrWord(text="nắm", confidence=88.0, left=columns.min(), top=rows.min(), right=columns.min() + 60,
+                        bottom=rows.max(), line=(1, 1, 1))]
+
+    assert [w.text for w in italics.reread_italics(image, words, read)] == ["năm", "w11"]
+
+
+def test_upright_page_costs_no_second_reading() -> None:
+    image, words = _page([[0, 0, 0], [0, 0]])
+
+    def read(strip: Image.Image) -> list[OcrWord]:
+        raise AssertionError("an upright page was read again")
+
+    assert italics.reread_italics(image, words, read) == words
+
+
+def test_italic_criterion_heading_in_a_scan_reads_its_number(tesseract: None) -> None:
+    """The seed's third page, rendered at 300 dpi: its italic criterion headings hold "8.1.1"
+    and "phân bổ", which Tesseract reads as "6.1.1" and "phân bồ" while they lean."""
+    document = pdfium.PdfDocument(CORPUS / "rendered" / "pdf" / "bac-son-tb-cchc-2023.pdf")
+    image = document[2].render(scale=300 / 72, grayscale=True).to_pil()
+    text = ocr.recognise(image, 300).text
+    assert "Tiêu chí thành phần 8.1.1 mức độ phát triển doanh nghiệp" in text
+    assert "được phân bổ để thực hiện tự chủ" in text
