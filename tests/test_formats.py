@@ -76,11 +76,11 @@ def test_corpus_texts_meet_the_issue_thresholds(text_scores: dict[str, float]) -
 
 
 def test_scanned_seed_reads_nearly_as_well_as_its_text(tesseract: None) -> None:
-    """The seed as an image-only PDF (scripts/render_scans.py): OCR'd, it loses at most a
-    couple of tasks to misread characters. (The whole scanned corpus is scored by `make eval`.)"""
+    """The seed as an image-only PDF (scripts/render_scans.py): OCR'd, it loses at most one
+    task to a misread character. (The whole scanned corpus is scored by `make eval`.)"""
     record = json.loads(to_json(extract_file(CORPUS / "rendered" / "scan" / f"{SEED}.pdf")))
     source = record["notice"]["source"]
     assert source["ocr_pages"] == list(range(1, source["pages"] + 1))
     scores = _score([(_gold(SEED), record)])
     for key, value in scores.items():
-        assert value >= 0.90, (key, value)
+        assert value >= 0.95, (key, value)  # 0.96-1.0 (issue 4: within 0.05 of the text's 1.0)

@@ -20,10 +20,16 @@ Why it is built this way:
   border next to a word as "|", "l" or "1".
 * **A page the wrong way up** (a scan fed sideways) reads as junk with low confidence; then
   Tesseract's orientation detection is asked, and the page read again turned upright.
+* **Italic type is read again upright** (:mod:`.reread`): runs of slanted words are sheared
+  upright and read once more, and each word keeps its more confident reading ("8.1.1" in an
+  italic heading was read "6.1.1"). Lines with a word Tesseract could barely read get the same
+  second look, as they stand.
 * **Tesseract's fast Vietnamese model confuses stacked diacritics** ("nỗ"/"nổ", "chế"/"chẽ",
-  "quyên"/"quyền"). Words it is unsure of are checked against Vietnamese two-syllable words
-  (underthesea's Viet74K dictionary): a low-confidence syllable that forms no word with its
-  neighbours, while one spelling of it differing only in diacritics does, takes that spelling.
+  "quyên"/"quyền"). A word that is no syllable takes the spelling (other diacritics) that
+  forms a word with a neighbour (underthesea's Viet74K dictionary). A real syllable that breaks
+  a collocation its other spelling makes ("chặt chế") is respelled only where Tesseract was
+  unsure of it: the syllable-pair statistics come from news text, and overrule a confident
+  reading wrongly more often than rightly ("các phường" is no "các phương").
   Acronyms misread once ("VLUNCN") take the spelling the document uses elsewhere ("VLNCN").
 """
 
@@ -39,12 +45,13 @@ import shutil
 import subprocess
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from .italics import reread_italics
+from .reread import reread
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -371,7 +378,8 @@ def _read(image: Image.Image, dpi: float, timeout: float, *, tables: bool) -> Oc
     cleaned = erase_rulings(image, rulings, dpi)
     words = _tesseract_words(cleaned, dpi, timeout)
     words += _recover(cleaned, words, dpi, timeout)
-    words = reread_italics(cleaned, words, lambda strip: _tesseract_words(strip, dpi, timeout, psm=6))
+    words = reread(cleaned, words, lambda strip: _tesseract_words(strip, dpi, timeout, psm=6))
+    words = fix_unsure_collocations(words)
     return OcrPage(width=image.width, height=image.height, dpi=dpi, words=tuple(words), rulings=tuple(rulings))
 
 
@@ -697,9 +705,8 @@ def correct_tokens(tokens: list[str], before: str | None = None, after: str | No
     Glued and split words are cut and joined; a word that is no Vietnamese syllable takes the
     spelling of its letters (other diacritics) that forms a word with a neighbour ("an nỉnh" ->
     "an ninh", "CHỦ NGHIA" -> "CHỦ NGHĨA"), the nearest such spelling if several do. Words
-    that are syllables are left alone even where they look wrong: "thấm" for "thẩm" is a real
-    word too, and nothing short of a language model of administrative Vietnamese tells them
-    apart without also "correcting" good text ("tỉnh" -> "tính" beside "bàn")."""
+    that are syllables are left alone here even where they look wrong: "thấm" for "thẩm" is a
+    real word too (see :func:`fix_unsure_collocations`, which weighs Tesseract's confidence)."""
     pairs, by_skeleton, syllables = _lexicon()
     if not syllables:
         return tokens
@@ -715,6 +722,8 @@ def correct_tokens(tokens: list[str], before: str | None = None, after: str | No
         following = tokens[index + 1] if index + 1 < len(tokens) else after
         if core[:1].isupper() and not core.isupper() and _named(previous, following):
             continue  # beside other capitalised words: perhaps a name, which no dictionary knows
+        if len(core) > 1 and core.isupper() and not _shouted(previous, following):
+            continue  # capitals amid lower case: an acronym ("Công ty DAP số 2"), not a word
         left = None if lead else _plain(previous, side="before")
         right = None if trail else _plain(following, side="after")
         scored = []
@@ -728,7 +737,6 @@ def correct_tokens(tokens: list[str], before: str | None = None, after: str | No
         if len(scored) > 1 and scored[0][:3] == scored[1][:3]:
             continue
         out[index] = lead + _recase(core, scored[0][3]) + trail
-    out = _fix_collocations(out, before, after)
     out = _fix_case(out, before, after, syllables)
     return _fix_dates(_fix_phrases(out), after)
 
@@ -765,22 +773,59 @@ def _fix_dates(tokens: list[str], after: str | None) -> list[str]:
     return out
 
 
-_COLLOCATION = int(os.environ.get("OCR_COLLOCATION", "8"))
+_COLLOCATION = 8  # times a word pair must occur in the text sample to count as a collocation
+# Tesseract is this sure of a word: leave it be. On the scanned corpus every collocation
+# "fix" of a word read at 96 or more undid a right reading ("các phường" -> "các phương",
+# "trục chính" -> "trục chỉnh"): the text sample is news, not administrative prose.
+_SURE = 96.0
+# A dictionary word alone (no pair in the text sample) is weaker evidence: "bàn tính" is a
+# word, yet "địa bàn tỉnh" is what a notice says. It overrules only a word read below this.
+_SURE_AGAINST_DICTIONARY = 90.0
 
 
-def _fix_collocations(tokens: list[str], before: str | None, after: str | None) -> list[str]:
-    """A word that is a syllable but never follows (or precedes) its neighbour in the text
-    sample, while the same letters with one diacritic changed often do ("chặt chế" -> "chặt
-    chẽ", "thấm quyền" -> "thẩm quyền", "người dần" -> "người dân"), and nothing on its other
-    side speaks against it."""
-    _, by_skeleton, syllables = _lexicon()
+def fix_unsure_collocations(words: Sequence[OcrWord]) -> list[OcrWord]:
+    """The words of one page, each one Tesseract was unsure of checked against its neighbours
+    (:func:`_fix_collocations`); the line above and below lend their last and first word."""
+    lines: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+    for index, word in enumerate(words):
+        lines[word.line].append(index)
+    for members in lines.values():
+        members.sort(key=lambda i: words[i].left)
+    out = list(words)
+    for (block, paragraph, line), members in lines.items():
+        above, below = lines.get((block, paragraph, line - 1)), lines.get((block, paragraph, line + 1))
+        tokens = [words[i].text for i in members]
+        fixed = _fix_collocations(tokens, words[above[-1]].text if above else None, words[below[0]].text if below else None,
+                                  confidences=[words[i].confidence for i in members])
+        for index, old, new in zip(members, tokens, fixed, strict=True):
+            if new != old:
+                out[index] = replace(words[index], text=new)
+    return out
+
+
+def _fix_collocations(tokens: list[str], before: str | None, after: str | None,
+                      confidences: Sequence[float] | None = None) -> list[str]:
+    """A word that is a syllable but never follows (or precedes) its neighbour, while the same
+    letters with one or two diacritics changed form a collocation with it -- a word of the
+    dictionary, or a pair the text sample has often ("chặt chế" -> "chặt chẽ", "chuyển đối"
+    -> "chuyển đổi", "người dần" -> "người dân") -- and nothing on its other side speaks
+    against it. ``confidences`` are Tesseract's for the tokens (see :data:`_SURE`); without
+    them every token is open to change."""
+    dictionary, by_skeleton, syllables = _lexicon()
     _, bigrams, _ = _model()
     out = list(tokens)
     for index, token in enumerate(tokens):
         lead, core, trail = _core(token)
         word = core.lower()
-        if not core.isalpha() or word not in syllables:
+        confidence = confidences[index] if confidences is not None else 0.0
+        if not core.isalpha() or word not in syllables or confidence >= _SURE:
             continue
+
+        trust_dictionary = confidence < _SURE_AGAINST_DICTIONARY
+
+        def strength(pair: tuple[str, str], trust_dictionary: bool = trust_dictionary) -> int:
+            return bigrams[pair] + (_COLLOCATION if trust_dictionary and pair in dictionary else 0)
+
         previous = out[index - 1] if index else before
         following = tokens[index + 1] if index + 1 < len(tokens) else after
         if core[:1].isupper() and not core.isupper() and _named(previous, following):
@@ -789,22 +834,24 @@ def _fix_collocations(tokens: list[str], before: str | None, after: str | None) 
         right = None if trail else _plain(following, side="after")
         best = None
         for option in by_skeleton.get(_skeleton(word), ()):
-            if option == word or _marks_apart(word, option) != 1:
-                continue
+            apart = _marks_apart(word, option)
+            if option == word or apart > 2 or _all_marks(option) == _all_marks(word):
+                continue  # the same, or the same marks placed elsewhere ("hóa", "hoá")
             for near, far in ((left, right), (right, left)):
                 if near is None:
                     continue
                 pair = (near, option) if near is left else (option, near)
                 mine = (near, word) if near is left else (word, near)
-                if bigrams[pair] < _COLLOCATION or bigrams[mine]:
+                if strength(pair) < _COLLOCATION or strength(mine):
                     continue
                 if far is not None:
                     other = (far, option) if far is left else (option, far)
                     other_mine = (far, word) if far is left else (word, far)
-                    if bigrams[other_mine] > bigrams[other]:
+                    if strength(other_mine) > strength(other):
                         continue
-                if best is None or bigrams[pair] > best[0]:
-                    best = (bigrams[pair], option)
+                rank = (-apart, strength(pair))  # the nearest spelling first, then the strongest pair
+                if best is None or rank > best[0]:
+                    best = (rank, option)
         if best is not None:
             out[index] = lead + _recase(core, best[1]) + trail
     return out
@@ -916,12 +963,23 @@ def _fix_phrases(tokens: list[str]) -> list[str]:
     return out
 
 
+def _shouted(previous: str | None, following: str | None) -> bool:
+    """A neighbour is a word in capitals: the line is a heading in capitals."""
+    return any(t is not None and (core := _core(t)[1]).isalpha() and len(core) > 1 and core.isupper()
+               for t in (previous, following))
+
+
 def _named(previous: str | None, following: str | None) -> bool:
     return any(t is not None and _core(t)[1][:1].isupper() and not _core(t)[1].isupper()
                and not _core(t)[0] for t in (previous, following))
 
 
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def _all_marks(word: str) -> list[str]:
+    """Every diacritic of a word, wherever it sits ("hóa" and "hoá" have the same)."""
+    return sorted(c for c in unicodedata.normalize("NFD", word) if unicodedata.combining(c))
 
 
 def _marks(char: str) -> tuple[frozenset[str], str]:
@@ -947,15 +1005,19 @@ _PARTS = re.compile(r"([-/.])")
 
 
 def _acronyms(token: str) -> list[str]:
+    """The parts of a token in capitals that may be acronyms ("SGT" in "12/SGT-CN")."""
     return [part for part in _PARTS.split(_core(token)[1]) if len(part) >= 3 and part.isalpha() and part.isupper()]
 
 
 def fix_acronyms(texts: list[str], reference: list[str]) -> list[str]:
-    """An all-capitals word (or part of a code: "SGT" in "12/SGT-CN") one letter away from one
-    that ``reference`` (the whole document) uses at least three times as often, and at least
-    three times, is that word: "VLUNCN" among "VLNCN"s."""
+    """An all-capitals word (or part of a code: "SGT" in "12/SGT-CN") one letter away from an
+    acronym that ``reference`` (the whole document) uses at least three times as often, and at
+    least three times, is that acronym: "VLUNCN" among "VLNCN"s, "CƠN" among "CCN"s. Words of
+    Vietnamese are no acronyms: "CHỦ" in headings is not one for "CHẾ" to become, and in a
+    heading in capitals ("V. CHẾ ĐỘ BÁO CÁO") a syllable is read as the word it is."""
+    syllables = _lexicon()[2]
     counts: Counter[str] = Counter(a for text in reference for token in text.split() for a in _acronyms(token))
-    common = [a for a, n in counts.items() if n >= 3]
+    common = [a for a, n in counts.items() if n >= 3 and a.lower() not in syllables]
     if not common:
         return texts
     out = []
@@ -963,6 +1025,9 @@ def fix_acronyms(texts: list[str], reference: list[str]) -> list[str]:
         tokens = text.split(" ")
         for index, token in enumerate(tokens):
             for part in _acronyms(token):
+                if part.lower() in syllables and _shouted(tokens[index - 1] if index else None,
+                                                           tokens[index + 1] if index + 1 < len(tokens) else None):
+                    continue
                 close = sorted((a for a in common if counts[a] >= 3 * counts[part] and _one_edit(a, part)),
                                key=lambda a: -counts[a])
                 if close and (len(close) == 1 or counts[close[0]] >= 3 * counts[close[1]]):

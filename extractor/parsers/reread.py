@@ -1,20 +1,25 @@
-"""Italic text in page images, made upright and read again.
+"""A second reading of the words Tesseract most likely got wrong.
 
-Tesseract's Vietnamese model reads slanted type worse than upright: in the italic criterion
-headings of a scanned notice it takes "8.1.1" for "6.1.1" and "phân bổ" for "phân bồ", with
-confidences that do not give it away. Those headings are exactly what the extractor quotes, so
-after the page is read:
+After a page is read, two kinds of words are read once more, and each keeps the more
+confident of its readings:
 
-1. **Find the slant** of each word: the horizontal shear that stacks its ink into the fewest,
-   tallest columns (upright strokes). One word is weak evidence ("cơ" has no straight stroke),
-   so each word is judged with its neighbours on the line, and an upright-looking word between
-   two italic ones is taken as italic too (a run of italics is one phrase).
-2. **Deslant** each run of italic words on a line by that shear and stack the runs into one
-   strip, which Tesseract reads in one call (a page with no italics costs nothing more).
-3. **Keep the more confident reading** of each word, where the upright one is the same word
-   read differently: one word for one word, the same number of letters and digits, the same
-   punctuation. A re-read that splits, joins or loses a word is ignored. (Upright is not always
-   better: the italic "năm" of a date line may come back as a less confident "nắm".)
+* **Italic type.** Tesseract's Vietnamese model reads slanted type worse than upright: in the
+  italic criterion headings of a scanned notice it takes "8.1.1" for "6.1.1" and "phân bổ" for
+  "phân bồ", with confidences that do not give it away. Those headings are what the extractor
+  quotes. The slant of each word is the horizontal shear that stacks its ink into the fewest,
+  tallest columns (upright strokes); one word is weak evidence ("cơ" has no straight stroke),
+  so each is judged with its neighbours, and the words between a line's first and last italic
+  word are one italic phrase. The phrase is sheared upright before it is read again.
+* **Lines with a word Tesseract could barely read** (confidence under 50), as they stand: on
+  its own, away from the table rules and columns around it, a line often reads cleanly
+  ("Quý II/2026" in a table cell, read "I/2026" at 36 within the page).
+
+All of them are stacked into one strip that Tesseract reads in one call (a page with neither
+costs nothing more). A new reading is taken only one word for one word, with the same
+punctuation, and more confident: for italics, the same number of letters and digits read
+differently ("năm" in an italic date line may come back as a less confident "nắm": kept as
+"năm"); for a barely read word, at most one letter or digit more or less ("I/2026" ->
+"II/2026"). A re-read that splits or joins words is ignored.
 """
 
 from __future__ import annotations
@@ -36,12 +41,15 @@ SLANTS = (0.0, 0.1, 0.15, 0.2, 0.25, 0.3)
 _ITALIC_GAIN = 1.15
 _NEIGHBOURS = 1  # words on each side that share in a word's slant estimate
 _MIN_INK = 20  # pixels; less is a speck or a dot, whose slant means nothing
+_DOUBTFUL = 50.0  # a word read with less confidence than this gets its line read again
 _MIN_CONFIDENCE = 60.0  # a re-read less confident than this is never taken
+_DOUBTFUL_GAIN = 20.0  # how much more confident the re-read of a barely read word must be
 
 
 @dataclass(frozen=True, slots=True)
-class ItalicRun:
-    """Consecutive italic words of one text line (indexes into the page's words) and their shear."""
+class Run:
+    """Consecutive words of one text line (indexes into the page's words) to read again, and
+    the shear that stands them upright (0 for upright type)."""
 
     words: tuple[int, ...]
     slant: float
@@ -64,7 +72,7 @@ def _packing(ink: np.ndarray) -> np.ndarray:
     return np.asarray(scores)
 
 
-def italic_runs(ink: np.ndarray, words: Sequence[OcrWord]) -> list[ItalicRun]:
+def italic_runs(ink: np.ndarray, words: Sequence[OcrWord]) -> list[Run]:
     """The italic run of each line that has one: its first italic word to its last. ``ink`` is the page as a boolean array (True =
     ink), in the coordinates of ``words``."""
     import numpy as np
@@ -72,7 +80,7 @@ def italic_runs(ink: np.ndarray, words: Sequence[OcrWord]) -> list[ItalicRun]:
     lines: dict[tuple[int, int, int], list[int]] = defaultdict(list)
     for index, word in enumerate(words):
         lines[word.line].append(index)
-    runs: list[ItalicRun] = []
+    runs: list[Run] = []
     for members in lines.values():
         members.sort(key=lambda i: words[i].left)
         packing = [_packing(ink[max(0, int(words[i].top)): int(words[i].bottom),
@@ -87,7 +95,7 @@ def italic_runs(ink: np.ndarray, words: Sequence[OcrWord]) -> list[ItalicRun]:
             # Words between two italic ones belong to the same italic phrase.
             run = members[italic[0]: italic[-1] + 1]
             slant = float(np.median([slants[p] for p in italic]))
-            runs.append(ItalicRun(words=tuple(run), slant=slant))
+            runs.append(Run(words=tuple(run), slant=slant))
     return runs
 
 
@@ -102,33 +110,52 @@ def deslant(image: Image.Image, slant: float) -> Image.Image:
                            resample=PILImage.Resampling.BICUBIC, fillcolor=255)
 
 
-def _same_word(old: str, new: str) -> bool:
-    """``new`` reads the same letters and digits as ``old``, some of them differently, and adds
-    or drops no punctuation."""
-    def letters(text: str) -> list[str]:
-        return [c for c in text if c.isalnum()]
-
-    def punctuation(text: str) -> list[str]:
-        return [c for c in text if not c.isalnum()]
-
-    return new != old and len(letters(new)) == len(letters(old)) and punctuation(new) == punctuation(old)
+def _letters(text: str) -> int:
+    return sum(c.isalnum() for c in text)
 
 
-def reread_italics(image: Image.Image, words: list[OcrWord], read: Callable[[Image.Image], list[OcrWord]]) -> list[OcrWord]:
-    """``words`` with the italic ones read again upright, where that reads them differently.
+def _punctuation(text: str) -> list[str]:
+    return [c for c in text if not c.isalnum()]
 
-    ``image`` is the page as read (8-bit gray); ``read`` runs Tesseract on an image."""
+
+def _better(old: OcrWord, new: OcrWord) -> bool:
+    """``new`` is a better reading of the word ``old`` (see the module's notes)."""
+    if new.text == old.text or _punctuation(new.text) != _punctuation(old.text):
+        return False
+    if new.confidence > max(old.confidence, _MIN_CONFIDENCE) and _letters(new.text) == _letters(old.text):
+        return True
+    return (old.confidence < _DOUBTFUL and new.confidence >= max(old.confidence + _DOUBTFUL_GAIN, _MIN_CONFIDENCE)
+            and abs(_letters(new.text) - _letters(old.text)) <= 1)
+
+
+def doubtful_lines(words: Sequence[OcrWord], skip: set[int]) -> list[Run]:
+    """The lines holding a word Tesseract could barely read, but for the words in ``skip``."""
+    lines: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+    for index, word in enumerate(words):
+        if index not in skip:
+            lines[word.line].append(index)
+    runs = []
+    for members in lines.values():
+        if any(words[i].confidence < _DOUBTFUL and any(c.isalnum() for c in words[i].text) for i in members):
+            runs.append(Run(words=tuple(sorted(members, key=lambda i: words[i].left)), slant=0.0))
+    return runs
+
+
+def reread(image: Image.Image, words: list[OcrWord], read: Callable[[Image.Image], list[OcrWord]]) -> list[OcrWord]:
+    """``words`` with italic runs and barely read lines read again, each word keeping its
+    better reading. ``image`` is the page as read (8-bit gray); ``read`` runs Tesseract."""
     import numpy as np
     from PIL import Image as PILImage
 
     if not words:
         return words
     runs = italic_runs(np.asarray(image) < 128, words)
+    runs += doubtful_lines(words, skip={i for run in runs for i in run.words})
     if not runs:
         return words
     heights = sorted(w.bottom - w.top for w in words if any(c.isalpha() for c in w.text))
     line = max(int(heights[len(heights) // 2]) if heights else 8, 8)
-    crops: list[tuple[ItalicRun, int, Image.Image]] = []
+    crops: list[tuple[Run, int, Image.Image]] = []
     for run in runs:
         members = [words[i] for i in run.words]
         top = max(0, int(min(w.top for w in members)) - line // 4)
@@ -159,9 +186,7 @@ def reread_italics(image: Image.Image, words: list[OcrWord], read: Callable[[Ima
             readings[min(inside, key=lambda i: abs((words[i].left + words[i].right) / 2 - x))].append(found)
     out = list(words)
     for index, found_words in readings.items():
-        if len(found_words) != 1:
-            continue  # split or joined: a different segmentation, not a better reading
-        found = found_words[0]
-        if found.confidence > max(words[index].confidence, _MIN_CONFIDENCE) and _same_word(words[index].text, found.text):
-            out[index] = replace(words[index], text=found.text, confidence=found.confidence)
+        # Split or joined: a different segmentation, not a better reading.
+        if len(found_words) == 1 and _better(words[index], found_words[0]):
+            out[index] = replace(words[index], text=found_words[0].text, confidence=found_words[0].confidence)
     return out

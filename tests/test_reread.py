@@ -1,4 +1,5 @@
-"""Italic words in page images: slant found, sheared upright, and read again (parsers/italics.py)."""
+"""The second reading of doubtful words in page images (parsers/reread.py): italic runs found by
+their slant and sheared upright, lines with a barely read word; the better reading kept."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw
 
-from extractor.parsers import italics, ocr
+from extractor.parsers import ocr, reread
 from extractor.parsers.ocr import OcrWord
 
 from .conftest import CORPUS
@@ -42,7 +43,7 @@ def _page(slants: list[list[float]]) -> tuple[Image.Image, list[OcrWord]]:
 
 def test_italic_runs_are_found_per_line_with_their_slant() -> None:
     image, words = _page([[0, 0, 0, 0], [SLANT, SLANT, SLANT, 0], [0, SLANT, SLANT, 0, SLANT, SLANT, 0]])
-    runs = italics.italic_runs(np.asarray(image) < 128, words)
+    runs = reread.italic_runs(np.asarray(image) < 128, words)
     assert [[words[i].text for i in run.words] for run in runs] == [
         ["w20", "w21", "w22"],
         # Between italic words, an upright-looking one is part of the same italic phrase.
@@ -54,7 +55,7 @@ def test_italic_runs_are_found_per_line_with_their_slant() -> None:
 def test_deslant_stands_leaning_strokes_upright() -> None:
     image, _ = _page([[SLANT]])
     crop = image.crop((0, 40, 300, 120))
-    upright = italics.deslant(crop, SLANT)
+    upright = reread.deslant(crop, SLANT)
     ink = np.asarray(upright) < 128
     columns = np.flatnonzero(ink.any(axis=0))
     # Five strokes 5 px wide: upright they cover about 25 columns, leaning about 65.
@@ -62,7 +63,7 @@ def test_deslant_stands_leaning_strokes_upright() -> None:
 
 
 @pytest.mark.parametrize(
-    ("reread", "expected"),
+    ("reread_as", "expected"),
     [
         ("8.1.1", "8.1.1"),  # same shape, one digit read differently, more confident: taken
         ("8.1.", "6.1.1"),  # a digit lost
@@ -70,7 +71,7 @@ def test_deslant_stands_leaning_strokes_upright() -> None:
         ("8.1 1", "6.1.1"),  # split in two
     ],
 )
-def test_reread_replaces_only_the_same_word_read_differently(reread: str, expected: str) -> None:
+def test_reread_replaces_only_the_same_word_read_differently(reread_as: str, expected: str) -> None:
     image, words = _page([[SLANT, SLANT, SLANT]])
     words[1] = OcrWord(**{**{f: getattr(words[1], f) for f in OcrWord.__slots__}, "text": "6.1.1", "confidence": 75.0})
 
@@ -81,13 +82,13 @@ def test_reread_replaces_only_the_same_word_read_differently(reread: str, expect
         columns = np.flatnonzero(ink.any(axis=0))
         middle = (columns.min() + columns.max()) / 2
         out = []
-        for index, part in enumerate(reread.split(" ")):
+        for index, part in enumerate(reread_as.split(" ")):
             left = middle - 40 + 40 * index
             out.append(OcrWord(text=part, confidence=96.0, left=left, top=rows.min(), right=left + 30,
                                bottom=rows.max(), line=(1, 1, 1)))
         return out
 
-    out = italics.reread_italics(image, words, read)
+    out = reread.reread(image, words, read)
     assert [w.text for w in out] == ["w10", expected, "w12"]
     assert (out[1].confidence == 96.0) == (expected != "6.1.1")
 
@@ -102,7 +103,32 @@ def test_less_confident_reread_is_not_taken() -> None:
         return [OcrWord(text="nắm", confidence=88.0, left=columns.min(), top=rows.min(), right=columns.min() + 60,
                         bottom=rows.max(), line=(1, 1, 1))]
 
-    assert [w.text for w in italics.reread_italics(image, words, read)] == ["năm", "w11"]
+    assert [w.text for w in reread.reread(image, words, read)] == ["năm", "w11"]
+
+
+def _reader(text: str, confidence: float):  # type: ignore[no-untyped-def]
+    """A stand-in for Tesseract that reads ``text`` where the strip's ink is."""
+    def read(strip: Image.Image) -> list[OcrWord]:
+        ink = np.asarray(strip) < 128
+        rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+        return [OcrWord(text=text, confidence=confidence, left=columns.min(), top=rows.min(), right=columns.max(),
+                        bottom=rows.max(), line=(1, 1, 1))]
+    return read
+
+
+@pytest.mark.parametrize(
+    ("reread_as", "confidence", "expected"),
+    [
+        ("II/2026", 76.0, "II/2026"),  # a letter more, far more confident: taken
+        ("II/2026", 50.0, "I/2026"),  # not confident enough
+        ("III/2026", 90.0, "I/2026"),  # two letters more: another word
+        ("I-2026", 90.0, "I/2026"),  # other punctuation
+    ],
+)
+def test_barely_read_word_is_read_again_on_its_line(reread_as: str, confidence: float, expected: str) -> None:
+    image, words = _page([[0]])
+    words[0] = OcrWord(**{**{f: getattr(words[0], f) for f in OcrWord.__slots__}, "text": "I/2026", "confidence": 36.0})
+    assert [w.text for w in reread.reread(image, words, _reader(reread_as, confidence))] == [expected]
 
 
 def test_upright_page_costs_no_second_reading() -> None:
@@ -111,7 +137,7 @@ def test_upright_page_costs_no_second_reading() -> None:
     def read(strip: Image.Image) -> list[OcrWord]:
         raise AssertionError("an upright page was read again")
 
-    assert italics.reread_italics(image, words, read) == words
+    assert reread.reread(image, words, read) == words
 
 
 def test_italic_criterion_heading_in_a_scan_reads_its_number(tesseract: None) -> None:
