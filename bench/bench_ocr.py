@@ -9,6 +9,9 @@ Run from the project root:  .venv/bin/python bench/bench_ocr.py [--pages N] [--t
 * ``threads``: the same pages OCR'd with ``OMP_THREAD_LIMIT=1`` (what the extractor uses) and
   with Tesseract's default threading, alternating page by page in this process; the ratio of
   the medians shows why the limit is set on small machines.
+* ``second_look``: the same pages OCR'd with and without the second reading of italic runs
+  and barely read lines (``parsers/reread.py``), alternating page by page; the ratio of the
+  medians is what that second look costs.
 * ``broken``: the two PDFs with a broken font encoding in ``corpus/originals`` end to end
   (OCR of every page plus the glyph repair), per page.
 
@@ -116,6 +119,35 @@ def bench_threads(pages: list[tuple[Path, int]]) -> dict[str, Any]:
     }
 
 
+def bench_second_look(pages: list[tuple[Path, int]]) -> dict[str, Any]:
+    import pypdfium2 as pdfium
+
+    with_it, without = [], []
+    real_reread = ocr.reread
+
+    def first_reading_only(image: Any, words: list[ocr.OcrWord], read: Any) -> list[ocr.OcrWord]:
+        return words
+
+    for path, index in pages:
+        document = pdfium.PdfDocument(path)
+        image, dpi = pdf_backend._render(document, index)
+        document.close()
+        for reread, sink in ((real_reread, with_it), (first_reading_only, without)):
+            ocr.reread = reread  # type: ignore[assignment]
+            try:
+                start = time.perf_counter()
+                ocr.recognise(image, dpi)
+                sink.append(time.perf_counter() - start)
+            finally:
+                ocr.reread = real_reread  # type: ignore[assignment]
+    return {
+        "pages": len(pages),
+        "with_ms_per_page": _median_ms(with_it),
+        "without_ms_per_page": _median_ms(without),
+        "with_over_without": round(statistics.median(with_it) / statistics.median(without), 2),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=20, help="scanned pages to OCR (default 20)")
@@ -138,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     results["scan"].update(bench_pipeline(sorted(SCANS.glob("*.pdf"))[: args.documents]))
     results["threads"] = bench_threads(pages[: args.threads_pages])
+    results["second_look"] = bench_second_look(pages)
     broken = sorted(p for p in ORIGINALS.glob("*.pdf") if "mojibake" in p.name or ".signed." in p.name)
     if broken:
         results["broken"] = bench_pipeline(broken)
@@ -148,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
           f"({scan['documents']} documents)")
     print(f"threads ({threads['pages']} pages): OMP_THREAD_LIMIT=1 {threads['omp_limit_1_ms_per_page']} ms/page, "
           f"default {threads['omp_default_ms_per_page']} ms/page ({threads['default_over_limited']}x)")
+    second = results["second_look"]
+    print(f"second look ({second['pages']} pages): {second['with_ms_per_page']} ms/page with it, "
+          f"{second['without_ms_per_page']} ms/page without ({second['with_over_without']}x)")
     if "broken" in results:
         print(f"broken text layers ({results['broken']['documents']} PDFs): "
               f"{results['broken']['pipeline_ms_per_page']} ms/page (OCR + glyph repair)")
