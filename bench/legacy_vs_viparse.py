@@ -1,7 +1,8 @@
 """Legacy-encoding conversion, ours against the ``viparse`` package's, on the corpus renderings.
 
-Run from the project root, with viparse installed (it is not a dependency):
-    .venv/bin/pip install viparse && .venv/bin/python bench/legacy_vs_viparse.py
+Run from the project root, with viparse installed (it is not a dependency; measured with
+0.1.31, whose converter is the internal ``viparse.normalize.normalizer._convert``):
+    .venv/bin/pip install viparse==0.1.31 && .venv/bin/python bench/legacy_vs_viparse.py
 
 For each TCVN3 and VNI plain-text rendering (``corpus/rendered/{tcvn3,vni}/*.txt``, made by
 ``scripts/render_legacy.py``) both converters turn the text into Unicode, and the words that

@@ -74,3 +74,15 @@ def test_collocation_evidence_is_weighed_against_confidence(read: str, confidenc
 def test_syllable_misread_for_a_document_acronym_takes_the_acronym() -> None:
     reference = ["cụm công nghiệp (CCN) Đông Phố Mới"] + ["các CCN trên địa bàn"] * 4
     assert ocr.fix_acronyms(["danh mục dự án trong CƠN để"], reference) == ["danh mục dự án trong CCN để"]
+
+
+def test_syllable_in_a_heading_in_capitals_is_no_misread_acronym() -> None:
+    reference = ["các CCN trên địa bàn"] * 4
+    assert ocr.fix_acronyms(["DANH MỤC CƠN MƯA"], reference) == ["DANH MỤC CƠN MƯA"]
+
+
+def test_words_across_a_wide_gap_are_not_one_phrase() -> None:
+    # A table row read as one Tesseract line: "các" ends one cell, "phường" starts the next.
+    far = OcrWord(text="phường", confidence=80, left=900, top=50, right=980, bottom=80, line=(1, 1, 1))
+    words = [*_line("UBND các", [96, 96]), far]
+    assert [w.text for w in ocr.fix_unsure_collocations(words)] == ["UBND", "các", "phường"]

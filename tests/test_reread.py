@@ -3,6 +3,8 @@ their slant and sheared upright, lines with a barely read word; the better readi
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
@@ -71,49 +73,53 @@ def test_deslant_stands_leaning_strokes_upright() -> None:
         ("8.1 1", "6.1.1"),  # split in two
     ],
 )
-def test_reread_replaces_only_the_same_word_read_differently(reread_as: str, expected: str) -> None:
-    image, words = _page([[SLANT, SLANT, SLANT]])
-    words[1] = OcrWord(**{**{f: getattr(words[1], f) for f in OcrWord.__slots__}, "text": "6.1.1", "confidence": 75.0})
+class FakeTesseract:
+    """Reads the given words where the strip has ink (left to right, each 30 px wide, from the
+    ink's middle), and counts its calls."""
 
-    def read(strip: Image.Image) -> list[OcrWord]:
-        # Tesseract's reading of the strip: find the middle word where it was put.
+    def __init__(self, *texts: str, confidence: float = 96.0, width: float = 30.0) -> None:
+        self.texts, self.confidence, self.width, self.calls = texts, confidence, width, 0
+
+    def __call__(self, strip: Image.Image) -> list[OcrWord]:
+        self.calls += 1
         ink = np.asarray(strip) < 128
-        rows = np.flatnonzero(ink.any(axis=1))
-        columns = np.flatnonzero(ink.any(axis=0))
+        rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
         middle = (columns.min() + columns.max()) / 2
-        out = []
-        for index, part in enumerate(reread_as.split(" ")):
-            left = middle - 40 + 40 * index
-            out.append(OcrWord(text=part, confidence=96.0, left=left, top=rows.min(), right=left + 30,
-                               bottom=rows.max(), line=(1, 1, 1)))
-        return out
+        return [OcrWord(text=text, confidence=self.confidence, left=middle - 40 + 40 * i, top=rows.min(),
+                        right=middle - 40 + 40 * i + self.width, bottom=rows.max(), line=(1, 1, 1))
+                for i, text in enumerate(self.texts)]
 
-    out = reread.reread(image, words, read)
-    assert [w.text for w in out] == ["w10", expected, "w12"]
+
+def _texts(words: list[OcrWord]) -> list[str]:
+    return [w.text for w in words]
+
+
+@pytest.mark.parametrize(
+    ("reread_as", "expected"),
+    [
+        ("8.1.1", "8.1.1"),  # same shape, one digit read differently, more confident: taken
+        ("8.1.", "6.1.1"),  # a digit lost
+        ("8.1.1,", "6.1.1"),  # punctuation added
+        ("8.1 1", "6.1.1"),  # split in two
+    ],
+)
+def test_italic_word_takes_only_a_reading_of_the_same_shape(reread_as: str, expected: str) -> None:
+    image, words = _page([[SLANT, SLANT, SLANT]])
+    words[1] = replace(words[1], text="6.1.1", confidence=75.0)
+    tesseract = FakeTesseract(*reread_as.split(" "))
+    out = reread.reread(image, words, tesseract)
+    assert tesseract.calls == 1
+    assert _texts(out) == ["w10", expected, "w12"]
     assert (out[1].confidence == 96.0) == (expected != "6.1.1")
 
 
-def test_less_confident_reread_is_not_taken() -> None:
+@pytest.mark.parametrize(("confidence", "expected"), [(88.0, "năm"), (98.0, "nắm")])
+def test_italic_word_keeps_the_more_confident_reading(confidence: float, expected: str) -> None:
     image, words = _page([[SLANT, SLANT]])
-    words[0] = OcrWord(**{**{f: getattr(words[0], f) for f in OcrWord.__slots__}, "text": "năm", "confidence": 96.0})
-
-    def read(strip: Image.Image) -> list[OcrWord]:
-        ink = np.asarray(strip) < 128
-        rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-        return [OcrWord(text="nắm", confidence=88.0, left=columns.min(), top=rows.min(), right=columns.min() + 60,
-                        bottom=rows.max(), line=(1, 1, 1))]
-
-    assert [w.text for w in reread.reread(image, words, read)] == ["năm", "w11"]
-
-
-def _reader(text: str, confidence: float):  # type: ignore[no-untyped-def]
-    """A stand-in for Tesseract that reads ``text`` where the strip's ink is."""
-    def read(strip: Image.Image) -> list[OcrWord]:
-        ink = np.asarray(strip) < 128
-        rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-        return [OcrWord(text=text, confidence=confidence, left=columns.min(), top=rows.min(), right=columns.max(),
-                        bottom=rows.max(), line=(1, 1, 1))]
-    return read
+    words[0] = replace(words[0], text="năm", confidence=96.0)
+    tesseract = FakeTesseract("nắm", confidence=confidence)
+    out = reread.reread(image, words, tesseract)
+    assert tesseract.calls == 1 and _texts(out) == [expected, "w11"]
 
 
 @pytest.mark.parametrize(
@@ -127,22 +133,64 @@ def _reader(text: str, confidence: float):  # type: ignore[no-untyped-def]
 )
 def test_barely_read_word_is_read_again_on_its_line(reread_as: str, confidence: float, expected: str) -> None:
     image, words = _page([[0]])
-    words[0] = OcrWord(**{**{f: getattr(words[0], f) for f in OcrWord.__slots__}, "text": "I/2026", "confidence": 36.0})
-    assert [w.text for w in reread.reread(image, words, _reader(reread_as, confidence))] == [expected]
+    words[0] = replace(words[0], text="I/2026", confidence=36.0)
+    tesseract = FakeTesseract(reread_as, confidence=confidence)
+    assert _texts(reread.reread(image, words, tesseract)) == [expected]
+    assert tesseract.calls == 1
+
+
+def test_only_the_barely_read_word_of_an_upright_line_changes() -> None:
+    image, words = _page([[0, 0, 0]])
+    words[0] = replace(words[0], text="Bác", confidence=43.0)
+    words[1] = replace(words[1], text="đo", confidence=90.0)
+
+    def tesseract(strip: Image.Image) -> list[OcrWord]:
+        # The strip holds the line as it stands, three words 150 px apart from its left margin.
+        ink = np.asarray(strip) < 128
+        rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+        return [OcrWord(text=text, confidence=95.0, left=columns.min() + 150 * i, top=rows.min(),
+                        right=columns.min() + 150 * i + 100, bottom=rows.max(), line=(1, 1, 1))
+                for i, text in enumerate(("25", "đô", "w12"))]
+
+    assert _texts(reread.reread(image, words, tesseract)) == ["25", "đo", "w12"]
+
+
+def test_two_words_read_as_one_are_left_alone() -> None:
+    image, words = _page([[0, 0]])
+    words[0] = replace(words[0], text="l", confidence=40.0)
+    words[1] = replace(words[1], text="à", confidence=90.0)
+
+    def tesseract(strip: Image.Image) -> list[OcrWord]:
+        ink = np.asarray(strip) < 128
+        rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+        return [OcrWord(text="là", confidence=80.0, left=columns.min(), top=rows.min(), right=columns.max(),
+                        bottom=rows.max(), line=(1, 1, 1))]
+
+    assert _texts(reread.reread(image, words, tesseract)) == ["l", "à"]
+
+
+def test_failed_second_reading_keeps_the_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    image, words = _page([[SLANT, SLANT, SLANT]])
+
+    def tesseract(image: Image.Image, dpi: float, timeout: float, *, psm: int = 3) -> list[OcrWord]:
+        if psm == 3:
+            return list(words)  # the page
+        raise ocr.OcrError("OCR timed out after 60 s")  # the strip of words to read again
+
+    monkeypatch.setattr(ocr, "_tesseract_words", tesseract)
+    page = ocr._read(image, 300, 60, tables=False)
+    assert [w.text for w in page.words] == ["w10", "w11", "w12"]
 
 
 def test_upright_page_costs_no_second_reading() -> None:
     image, words = _page([[0, 0, 0], [0, 0]])
-
-    def read(strip: Image.Image) -> list[OcrWord]:
-        raise AssertionError("an upright page was read again")
-
-    assert reread.reread(image, words, read) == words
+    tesseract = FakeTesseract("x")
+    assert reread.reread(image, words, tesseract) == words and tesseract.calls == 0
 
 
-def test_italic_criterion_heading_in_a_scan_reads_its_number(tesseract: None) -> None:
-    """The seed's third page, rendered at 300 dpi: its italic criterion headings hold "8.1.1"
-    and "phân bổ", which Tesseract reads as "6.1.1" and "phân bồ" while they lean."""
+def test_italic_criterion_heading_in_a_page_image_reads_its_number(tesseract: None) -> None:
+    """The seed's third page as a 300 dpi image: its italic criterion headings hold "8.1.1" and
+    "phân bổ", which Tesseract reads as "6.1.1" and "phân bồ" while they lean."""
     document = pdfium.PdfDocument(CORPUS / "rendered" / "pdf" / "bac-son-tb-cchc-2023.pdf")
     image = document[2].render(scale=300 / 72, grayscale=True).to_pil()
     text = ocr.recognise(image, 300).text

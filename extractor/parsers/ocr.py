@@ -369,6 +369,15 @@ def recognise(image: Image.Image, dpi: float, *, timeout: float = PAGE_TIMEOUT, 
     return page
 
 
+def _read_strip(strip: Image.Image, dpi: float, timeout: float) -> list[OcrWord]:
+    """A strip of words to read again; nothing when Tesseract fails on it (the page's own
+    reading stands)."""
+    try:
+        return _tesseract_words(strip, dpi, timeout, psm=6)
+    except OcrError:
+        return []
+
+
 def _doubtful(page: OcrPage) -> bool:
     return bool(page.words) and (page.confidence or 0) < 50
 
@@ -378,8 +387,7 @@ def _read(image: Image.Image, dpi: float, timeout: float, *, tables: bool) -> Oc
     cleaned = erase_rulings(image, rulings, dpi)
     words = _tesseract_words(cleaned, dpi, timeout)
     words += _recover(cleaned, words, dpi, timeout)
-    words = reread(cleaned, words, lambda strip: _tesseract_words(strip, dpi, timeout, psm=6))
-    words = fix_unsure_collocations(words)
+    words = reread(cleaned, words, lambda strip: _read_strip(strip, dpi, timeout))
     return OcrPage(width=image.width, height=image.height, dpi=dpi, words=tuple(words), rulings=tuple(rulings))
 
 
@@ -446,7 +454,7 @@ def _recover(cleaned: Image.Image, words: list[OcrWord], dpi: float, timeout: fl
     strip = PILImage.new("L", (width, y), 255)
     for (x0, y0, x1, y1), top in zip(regions, offsets, strict=True):
         strip.paste(cleaned.crop((x0, y0, x1, y1)), (margin, top))
-    found = _tesseract_words(strip, dpi, timeout, psm=6)
+    found = _read_strip(strip, dpi, timeout)
     out = []
     for word in found:
         middle = (word.top + word.bottom) / 2
@@ -781,11 +789,14 @@ _SURE = 96.0
 # A dictionary word alone (no pair in the text sample) is weaker evidence: "bàn tính" is a
 # word, yet "địa bàn tỉnh" is what a notice says. It overrules only a word read below this.
 _SURE_AGAINST_DICTIONARY = 90.0
+_PHRASE_GAP = 1.5  # line heights: words further apart on a line are not one phrase
 
 
 def fix_unsure_collocations(words: Sequence[OcrWord]) -> list[OcrWord]:
     """The words of one page, each one Tesseract was unsure of checked against its neighbours
-    (:func:`_fix_collocations`); the line above and below lend their last and first word."""
+    (:func:`_fix_collocations`). Neighbours are the words beside it on its text line, not
+    across a gap wider than :data:`_PHRASE_GAP` line heights (a table's next cell, another
+    column), and the last and first word of the lines above and below in its paragraph."""
     lines: dict[tuple[int, int, int], list[int]] = defaultdict(list)
     for index, word in enumerate(words):
         lines[word.line].append(index)
@@ -793,31 +804,38 @@ def fix_unsure_collocations(words: Sequence[OcrWord]) -> list[OcrWord]:
         members.sort(key=lambda i: words[i].left)
     out = list(words)
     for (block, paragraph, line), members in lines.items():
+        phrases: list[list[int]] = [[members[0]]]
+        for previous, index in itertools.pairwise(members):
+            height = max(words[previous].bottom - words[previous].top, words[index].bottom - words[index].top, 1.0)
+            if words[index].left - words[previous].right > _PHRASE_GAP * height:
+                phrases.append([])
+            phrases[-1].append(index)
         above, below = lines.get((block, paragraph, line - 1)), lines.get((block, paragraph, line + 1))
-        tokens = [words[i].text for i in members]
-        fixed = _fix_collocations(tokens, words[above[-1]].text if above else None, words[below[0]].text if below else None,
-                                  confidences=[words[i].confidence for i in members])
-        for index, old, new in zip(members, tokens, fixed, strict=True):
-            if new != old:
-                out[index] = replace(words[index], text=new)
+        for number, phrase in enumerate(phrases):
+            before = out[above[-1]].text if above and number == 0 else None
+            after = words[below[0]].text if below and number == len(phrases) - 1 else None
+            tokens = [words[i].text for i in phrase]
+            fixed = _fix_collocations(tokens, before, after, [words[i].confidence for i in phrase])
+            for index, old, new in zip(phrase, tokens, fixed, strict=True):
+                if new != old:
+                    out[index] = replace(words[index], text=new)
     return out
 
 
 def _fix_collocations(tokens: list[str], before: str | None, after: str | None,
-                      confidences: Sequence[float] | None = None) -> list[str]:
+                      confidences: Sequence[float]) -> list[str]:
     """A word that is a syllable but never follows (or precedes) its neighbour, while the same
     letters with one or two diacritics changed form a collocation with it -- a word of the
     dictionary, or a pair the text sample has often ("chặt chế" -> "chặt chẽ", "chuyển đối"
     -> "chuyển đổi", "người dần" -> "người dân") -- and nothing on its other side speaks
-    against it. ``confidences`` are Tesseract's for the tokens (see :data:`_SURE`); without
-    them every token is open to change."""
+    against it. ``confidences`` are Tesseract's for the tokens (see :data:`_SURE`)."""
     dictionary, by_skeleton, syllables = _lexicon()
     _, bigrams, _ = _model()
     out = list(tokens)
     for index, token in enumerate(tokens):
         lead, core, trail = _core(token)
         word = core.lower()
-        confidence = confidences[index] if confidences is not None else 0.0
+        confidence = confidences[index]
         if not core.isalpha() or word not in syllables or confidence >= _SURE:
             continue
 

@@ -1168,7 +1168,9 @@ def page_from_ocr(number: int, read: ocr.OcrPage) -> _Page:
     k = 72.0 / read.dpi
     page = _Page(number=number, width=read.width * k, height=read.height * k, layout=True, ocr=True)
     lines: dict[tuple[int, int, int], list[_Piece]] = {}
-    for word in read.words:
+    # Collocations are checked on Tesseract's words, while their confidences are known (the
+    # glyph repair votes with the words as read, before this).
+    for word in ocr.fix_unsure_collocations(read.words):
         piece = _Piece(text=word.text, x0=word.left * k, x1=word.right * k, top=word.top * k, bottom=word.bottom * k)
         lines.setdefault(word.line, []).append(piece)
     if not lines:

@@ -15,15 +15,18 @@ confident of its readings:
   ("Quý II/2026" in a table cell, read "I/2026" at 36 within the page).
 
 All of them are stacked into one strip that Tesseract reads in one call (a page with neither
-costs nothing more). A new reading is taken only one word for one word, with the same
-punctuation, and more confident: for italics, the same number of letters and digits read
-differently ("năm" in an italic date line may come back as a less confident "nắm": kept as
-"năm"); for a barely read word, at most one letter or digit more or less ("I/2026" ->
-"II/2026"). A re-read that splits or joins words is ignored.
+needs no second call; finding the slant is a little numpy work per word). A new reading is
+taken only one word for one word, on the word's own line, with the same punctuation, and more
+confident: for an italic word, the same number of letters and digits read differently ("năm"
+in an italic date line may come back as a less confident "nắm": kept as "năm"); for a barely
+read word, far more confident, with at most one letter or digit more or less ("I/2026" ->
+"II/2026"). Other words of a barely read line keep their reading. A re-read that splits or
+joins words is ignored.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -44,6 +47,19 @@ _MIN_INK = 20  # pixels; less is a speck or a dot, whose slant means nothing
 _DOUBTFUL = 50.0  # a word read with less confidence than this gets its line read again
 _MIN_CONFIDENCE = 60.0  # a re-read less confident than this is never taken
 _DOUBTFUL_GAIN = 20.0  # how much more confident the re-read of a barely read word must be
+# At most this many runs are read again (a page of junk, e.g. one fed sideways, has a doubtful
+# word on every line: it is turned and read again as a whole instead).
+_MAX_RUNS = 80
+
+
+@dataclass(frozen=True, slots=True)
+class _Crop:
+    """A run cut out of the page (and sheared upright), with its top left corner on the page."""
+
+    run: Run
+    left: int
+    top: int
+    image: Image.Image
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,11 +134,11 @@ def _punctuation(text: str) -> list[str]:
     return [c for c in text if not c.isalnum()]
 
 
-def _better(old: OcrWord, new: OcrWord) -> bool:
+def _better(old: OcrWord, new: OcrWord, *, italic: bool) -> bool:
     """``new`` is a better reading of the word ``old`` (see the module's notes)."""
     if new.text == old.text or _punctuation(new.text) != _punctuation(old.text):
         return False
-    if new.confidence > max(old.confidence, _MIN_CONFIDENCE) and _letters(new.text) == _letters(old.text):
+    if italic and new.confidence > max(old.confidence, _MIN_CONFIDENCE) and _letters(new.text) == _letters(old.text):
         return True
     return (old.confidence < _DOUBTFUL and new.confidence >= max(old.confidence + _DOUBTFUL_GAIN, _MIN_CONFIDENCE)
             and abs(_letters(new.text) - _letters(old.text)) <= 1)
@@ -153,40 +169,58 @@ def reread(image: Image.Image, words: list[OcrWord], read: Callable[[Image.Image
     runs += doubtful_lines(words, skip={i for run in runs for i in run.words})
     if not runs:
         return words
+    runs = runs[:_MAX_RUNS]
     heights = sorted(w.bottom - w.top for w in words if any(c.isalpha() for c in w.text))
     line = max(int(heights[len(heights) // 2]) if heights else 8, 8)
-    crops: list[tuple[Run, int, Image.Image]] = []
+    crops: list[_Crop] = []
     for run in runs:
         members = [words[i] for i in run.words]
         top = max(0, int(min(w.top for w in members)) - line // 4)
         bottom = min(image.height, int(max(w.bottom for w in members)) + line // 4)
         reach = int(run.slant * line) + line // 4  # room for the lean of the first and last letter
-        left = max(0, int(members[0].left) - reach)
-        right = min(image.width, int(members[-1].right) + reach)
-        crops.append((run, left, deslant(image.crop((left, top, right, bottom)), run.slant)))
+        left = max(0, int(min(w.left for w in members)) - reach)
+        right = min(image.width, int(max(w.right for w in members)) + reach)
+        if right <= left or bottom <= top:
+            continue
+        crop = image.crop((left, top, right, bottom))
+        crops.append(_Crop(run=run, left=left, top=top, image=deslant(crop, run.slant) if run.slant else crop))
+    if not crops:
+        return words
     margin = line
     offsets: list[int] = []
     height = margin
-    for _, _, crop in crops:
+    for crop in crops:
         offsets.append(height)
-        height += crop.height + margin
-    strip = PILImage.new("L", (max(crop.width for _, _, crop in crops) + 2 * margin, height), 255)
-    for (_, _, crop), top in zip(crops, offsets, strict=True):
-        strip.paste(crop, (margin, top))
+        height += crop.image.height + margin
+    strip = PILImage.new("L", (max(crop.image.width for crop in crops) + 2 * margin, height), 255)
+    for crop, offset in zip(crops, offsets, strict=True):
+        strip.paste(crop.image, (margin, offset))
 
     readings: dict[int, list[OcrWord]] = defaultdict(list)
     for found in read(strip):
-        middle = (found.top + found.bottom) / 2
-        row = min(range(len(crops)), key=lambda r: abs(offsets[r] + crops[r][2].height / 2 - middle))
-        run, left, _ = crops[row]
-        x = (found.left + found.right) / 2 - margin + left
+        row = bisect.bisect_right(offsets, (found.top + found.bottom) / 2) - 1
+        if row < 0:
+            continue
+        crop, offset = crops[row], offsets[row]
+        # Back to page coordinates (the shear keeps x at the crop's middle row).
+        x0, x1 = found.left - margin + crop.left, found.right - margin + crop.left
+        y0, y1 = found.top - offset + crop.top, found.bottom - offset + crop.top
         slack = 0.3 * line  # the lean of an italic word's box
-        inside = [i for i in run.words if words[i].left - slack <= x <= words[i].right + slack]
-        if inside:
-            readings[min(inside, key=lambda i: abs((words[i].left + words[i].right) / 2 - x))].append(found)
+        centre = (x0 + x1) / 2
+        inside = [i for i in crop.run.words if words[i].left - slack <= centre <= words[i].right + slack
+                  and min(y1, words[i].bottom) - max(y0, words[i].top) > 0.5 * (words[i].bottom - words[i].top)]
+        if not inside:
+            continue  # ink of a neighbouring line at the crop's edge, or a stray mark
+        covered = [i for i in crop.run.words if x0 <= (words[i].left + words[i].right) / 2 <= x1]
+        if len(covered) > 1:
+            for i in covered:
+                readings[i].append(found)  # two words read as one: a different segmentation
+            continue
+        readings[min(inside, key=lambda i: abs((words[i].left + words[i].right) / 2 - centre))].append(found)
     out = list(words)
+    italic = {i for crop in crops if crop.run.slant for i in crop.run.words}
     for index, found_words in readings.items():
         # Split or joined: a different segmentation, not a better reading.
-        if len(found_words) == 1 and _better(words[index], found_words[0]):
+        if len(found_words) == 1 and _better(words[index], found_words[0], italic=index in italic):
             out[index] = replace(words[index], text=found_words[0].text, confidence=found_words[0].confidence)
     return out
