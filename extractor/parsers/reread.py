@@ -71,26 +71,42 @@ class Run:
     slant: float
 
 
-def _packing(ink: np.ndarray) -> np.ndarray:
-    """For each shear in :data:`SLANTS`: the sum of squared column counts of the sheared ink
-    (higher when upright strokes stand in single columns)."""
+def _packing(ink: np.ndarray, words: Sequence[OcrWord]) -> np.ndarray:
+    """For each word of a line (row; sorted left to right) and each shear in :data:`SLANTS`
+    (column): the sum of squared column counts of the word's sheared ink, higher when upright
+    strokes stand in single columns; zero for a word with too little ink. One set of numpy
+    calls per line and shear, not per word: a page has hundreds of words."""
     import numpy as np
 
-    ys, xs = np.nonzero(ink)
-    if xs.size < _MIN_INK:
-        return np.zeros(len(SLANTS))
-    height = ink.shape[0]
-    scores = []
-    for slant in SLANTS:
-        columns = np.round(xs + slant * (ys - (height - 1))).astype(np.int64)
-        counts = np.bincount(columns - columns.min()).astype(np.float64)
-        scores.append(float((counts * counts).sum()))
-    return np.asarray(scores)
+    scores = np.zeros((len(words), len(SLANTS)))
+    lefts = np.array([max(0, int(w.left)) for w in words])
+    rights = np.array([int(w.right) for w in words])
+    tops = np.array([max(0, int(w.top)) for w in words])
+    bottoms = np.array([int(w.bottom) for w in words])
+    top, left = int(tops.min()), int(lefts.min())
+    ys, xs = np.nonzero(ink[top: int(bottoms.max()), left: int(rights.max())])
+    ys, xs = ys + top, xs + left
+    owner = np.searchsorted(lefts, xs, side="right") - 1  # the word whose box starts last before x
+    mine = (owner >= 0) & (xs < rights[owner]) & (ys >= tops[owner]) & (ys < bottoms[owner])
+    ys, xs, owner = ys[mine], xs[mine], owner[mine]
+    enough = np.bincount(owner, minlength=len(words)) >= _MIN_INK
+    keep = enough[owner]
+    ys, xs, owner = ys[keep], xs[keep] - lefts[owner[keep]], owner[keep]
+    if owner.size == 0:
+        return scores
+    heights = ys - (bottoms[owner] - 1)  # above the word's bottom row (<= 0)
+    for column, slant in enumerate(SLANTS):
+        sheared = np.round(xs + slant * heights).astype(np.int64)
+        sheared -= sheared.min()
+        width = int(sheared.max()) + 1
+        counts = np.bincount(owner * width + sheared).astype(np.float64)
+        scores[:, column] = np.bincount(np.arange(counts.size) // width, weights=counts * counts, minlength=len(words))
+    return scores
 
 
 def italic_runs(ink: np.ndarray, words: Sequence[OcrWord]) -> list[Run]:
-    """The italic run of each line that has one: its first italic word to its last. ``ink`` is the page as a boolean array (True =
-    ink), in the coordinates of ``words``."""
+    """The italic run of each line that has one: its first italic word to its last. ``ink`` is
+    the page as a boolean array (True = ink), in the coordinates of ``words``."""
     import numpy as np
 
     lines: dict[tuple[int, int, int], list[int]] = defaultdict(list)
@@ -99,11 +115,10 @@ def italic_runs(ink: np.ndarray, words: Sequence[OcrWord]) -> list[Run]:
     runs: list[Run] = []
     for members in lines.values():
         members.sort(key=lambda i: words[i].left)
-        packing = [_packing(ink[max(0, int(words[i].top)): int(words[i].bottom),
-                                max(0, int(words[i].left)): int(words[i].right)]) for i in members]
+        packing = _packing(ink, [words[i] for i in members])
         slants: list[float] = []
         for position in range(len(members)):
-            total = sum(packing[max(0, position - _NEIGHBOURS): position + _NEIGHBOURS + 1])
+            total = packing[max(0, position - _NEIGHBOURS): position + _NEIGHBOURS + 1].sum(axis=0)
             best = int(np.argmax(total))
             slants.append(SLANTS[best] if total[0] > 0 and total[best] >= _ITALIC_GAIN * total[0] else 0.0)
         italic = [p for p, s in enumerate(slants) if s]
