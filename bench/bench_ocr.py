@@ -7,7 +7,7 @@ Run from the project root:  .venv/bin/python bench/bench_ocr.py [--pages N] [--t
   ruling search and the re-reading of dropped lines) are timed separately; then the whole
   pipeline (``extract_file``) is timed per document and divided by its pages.
 * ``threads``: the same pages OCR'd with ``OMP_THREAD_LIMIT=1`` (what the extractor uses) and
-  with Tesseract's default threading, alternating page by page in this process; the ratio of
+  with Tesseract's default threading, alternating page by page (and which goes first) in this process; the ratio of
   the medians shows why the limit is set on small machines.
 * ``second_look``: the first pages OCR'd with and without the second reading of italic runs
   and barely read lines (``parsers/reread.py``), alternating page by page; the ratio of the
@@ -88,67 +88,49 @@ def bench_pipeline(paths: list[Path]) -> dict[str, Any]:
     return {"documents": len(paths), "pipeline_ms_per_page": _median_ms(per_page)}
 
 
-def bench_threads(pages: list[tuple[Path, int]]) -> dict[str, Any]:
+def _compare(pages: list[tuple[Path, int]], attribute: str, replacement: Any, names: tuple[str, str]) -> dict[str, Any]:
+    """Median ms to OCR a page with ``ocr.<attribute>`` as it is and with ``replacement`` (named
+    ``names``), alternating page by page which goes first, and the ratio replaced / as is."""
     import pypdfium2 as pdfium
 
-    limited, default = [], []
-    real_environment = ocr._environment
+    real = getattr(ocr, attribute)
+    as_is: list[float] = []
+    replaced: list[float] = []
+    for number, (path, index) in enumerate(pages):
+        document = pdfium.PdfDocument(path)
+        image, dpi = pdf_backend._render(document, index)
+        document.close()
+        order = [(real, as_is), (replacement, replaced)]
+        for value, sink in order[:: -1 if number % 2 else 1]:
+            setattr(ocr, attribute, value)
+            try:
+                start = time.perf_counter()
+                ocr.recognise(image, dpi)
+                sink.append(time.perf_counter() - start)
+            finally:
+                setattr(ocr, attribute, real)
+    return {
+        "pages": len(pages),
+        f"{names[0]}_ms_per_page": _median_ms(as_is),
+        f"{names[1]}_ms_per_page": _median_ms(replaced),
+        f"{names[1]}_over_{names[0]}": round(statistics.median(replaced) / statistics.median(as_is), 2),
+    }
 
+
+def bench_threads(pages: list[tuple[Path, int]]) -> dict[str, Any]:
     def unlimited() -> dict[str, str]:
         env = dict(os.environ)
         env.pop("OMP_THREAD_LIMIT", None)
         return env
 
-    for path, index in pages:
-        document = pdfium.PdfDocument(path)
-        image, dpi = pdf_backend._render(document, index)
-        document.close()
-        for environment, sink in ((real_environment, limited), (unlimited, default)):
-            ocr._environment = environment  # type: ignore[assignment]
-            try:
-                start = time.perf_counter()
-                ocr.recognise(image, dpi)
-                sink.append(time.perf_counter() - start)
-            finally:
-                ocr._environment = real_environment  # type: ignore[assignment]
-    return {
-        "pages": len(pages),
-        "omp_limit_1_ms_per_page": _median_ms(limited),
-        "omp_default_ms_per_page": _median_ms(default),
-        "default_over_limited": round(statistics.median(default) / statistics.median(limited), 2),
-    }
+    return _compare(pages, "_environment", unlimited, ("omp_limit_1", "omp_default"))
 
 
 def bench_second_look(pages: list[tuple[Path, int]]) -> dict[str, Any]:
-    import pypdfium2 as pdfium
-
-    with_it, without = [], []
-    real_reread = ocr.reread
-
     def first_reading_only(image: Any, words: list[ocr.OcrWord], read: Any) -> list[ocr.OcrWord]:
         return words
 
-    for path, index in pages:
-        document = pdfium.PdfDocument(path)
-        image, dpi = pdf_backend._render(document, index)
-        document.close()
-        order = [(real_reread, with_it), (first_reading_only, without)]
-        if len(with_it) % 2:
-            order.reverse()  # alternate which goes first: neither always meets a warm cache
-        for reread, sink in order:
-            ocr.reread = reread  # type: ignore[assignment]
-            try:
-                start = time.perf_counter()
-                ocr.recognise(image, dpi)
-                sink.append(time.perf_counter() - start)
-            finally:
-                ocr.reread = real_reread  # type: ignore[assignment]
-    return {
-        "pages": len(pages),
-        "with_ms_per_page": _median_ms(with_it),
-        "without_ms_per_page": _median_ms(without),
-        "with_over_without": round(statistics.median(with_it) / statistics.median(without), 2),
-    }
+    return _compare(pages, "reread", first_reading_only, ("with", "without"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -184,10 +166,11 @@ def main(argv: list[str] | None = None) -> int:
           f"OCR {scan['ocr_ms_per_page']} ms/page; pipeline {scan['pipeline_ms_per_page']} ms/page "
           f"({scan['documents']} documents)")
     print(f"threads ({threads['pages']} pages): OMP_THREAD_LIMIT=1 {threads['omp_limit_1_ms_per_page']} ms/page, "
-          f"default {threads['omp_default_ms_per_page']} ms/page ({threads['default_over_limited']}x)")
+          f"default {threads['omp_default_ms_per_page']} ms/page ({threads['omp_default_over_omp_limit_1']}x)")
     second = results["second_look"]
     print(f"second look ({second['pages']} pages): {second['with_ms_per_page']} ms/page with it, "
-          f"{second['without_ms_per_page']} ms/page without ({second['with_over_without']}x)")
+          f"{second['without_ms_per_page']} ms/page without "
+          f"(with/without {second['with_ms_per_page'] / second['without_ms_per_page']:.2f}x)")
     if "broken" in results:
         print(f"broken text layers ({results['broken']['documents']} PDFs): "
               f"{results['broken']['pipeline_ms_per_page']} ms/page (OCR + glyph repair)")

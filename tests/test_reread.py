@@ -64,15 +64,6 @@ def test_deslant_stands_leaning_strokes_upright() -> None:
     assert len(columns) < 40 < len(np.flatnonzero((np.asarray(crop) < 128).any(axis=0)))
 
 
-@pytest.mark.parametrize(
-    ("reread_as", "expected"),
-    [
-        ("8.1.1", "8.1.1"),  # same shape, one digit read differently, more confident: taken
-        ("8.1.", "6.1.1"),  # a digit lost
-        ("8.1.1,", "6.1.1"),  # punctuation added
-        ("8.1 1", "6.1.1"),  # split in two
-    ],
-)
 class FakeTesseract:
     """Reads the given words where the strip has ink (left to right, each 30 px wide, from the
     ink's middle), and counts its calls."""
