@@ -805,3 +805,24 @@ def test_cell_lines_join_wrapped_text_with_a_space_and_entries_with_a_semicolon(
     assert entries.text() == "Đỗ Mạnh Cường; Vũ Việt Linh; Nguyễn Thị Loan"
     lower = pdf_backend._Cell(0, 110, 0, 50, [_line("Các Sở, ban,", 5, 50, 20), _line("ngành liên quan", 5, 60, 30)])
     assert lower.text() == "Các Sở, ban, ngành liên quan"  # a lower-case start never opens an entry
+
+
+def test_lines_stacked_beside_a_taller_line_stay_apart() -> None:
+    """A signature title in 14 pt beside two 11 pt recipient lines of "Nơi nhận" overlaps
+    both: it must not chain them into one row (the signed PDF's recipients came out as one
+    joined unit)."""
+    piece = pdf_backend._Piece
+    title = piece(text="PHÓ GIÁM ĐỐC", x0=370, x1=480, top=550.1, bottom=569.4)
+    first = piece(text="- Công ty CP XD Giao thông Yên Bái;", x0=90, x1=260, top=550.7, bottom=560.7)
+    second = piece(text="- Tổng công ty xây dựng Trường Sơn;", x0=90, x1=237, top=557.9, bottom=572.7)
+    rows = pdf_backend._rows([first, second, title])
+    assert [[p.text for p in row.pieces] for row in rows] == [
+        ["- Công ty CP XD Giao thông Yên Bái;", "PHÓ GIÁM ĐỐC"],
+        ["- Tổng công ty xây dựng Trường Sơn;"],
+    ]
+
+
+def test_signed_pdf_recipients_are_one_unit_each(tesseract: None) -> None:
+    texts_read = texts(parse_file(SIGNED))
+    assert "- Công ty CP XD Giao thông Yên Bái;" in texts_read
+    assert "- Tổng công ty xây dựng Trường Sơn;" in texts_read

@@ -368,7 +368,11 @@ def _rows(pieces: list[_Piece]) -> list[_Row]:
             # set between two lines of "Nơi nhận" does not chain them into one row.
             anchor = row.pieces[0]
             overlap = min(anchor.bottom, piece.bottom) - max(anchor.top, piece.top)
-            if overlap >= 0.5 * min(piece.height, anchor.height):
+            # Nor may a tall anchor (a signature title in 14 pt beside 11 pt recipients) take in
+            # a piece that sits below another piece of the row, in the same column.
+            stacked = any(min(other.x1, piece.x1) > max(other.x0, piece.x0)
+                          and piece.top >= other.bottom - 0.3 * min(other.height, piece.height) for other in row.pieces)
+            if overlap >= 0.5 * min(piece.height, anchor.height) and not stacked:
                 row.pieces.append(piece)
                 row.top = min(row.top, piece.top)
                 row.bottom = max(row.bottom, piece.bottom)
