@@ -51,7 +51,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from .reread import reread
+from .reread import reread, text_lines
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -797,11 +797,7 @@ def fix_unsure_collocations(words: Sequence[OcrWord]) -> list[OcrWord]:
     (:func:`_fix_collocations`). Neighbours are the words beside it on its text line, not
     across a gap wider than :data:`_PHRASE_GAP` line heights (a table's next cell, another
     column), and the last and first word of the lines above and below in its paragraph."""
-    lines: dict[tuple[int, int, int], list[int]] = defaultdict(list)
-    for index, word in enumerate(words):
-        lines[word.line].append(index)
-    for members in lines.values():
-        members.sort(key=lambda i: words[i].left)
+    lines = text_lines(words)
     out = list(words)
     for (block, paragraph, line), members in lines.items():
         phrases: list[list[int]] = [[members[0]]]

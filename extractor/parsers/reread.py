@@ -104,17 +104,24 @@ def _packing(ink: np.ndarray, words: Sequence[OcrWord]) -> np.ndarray:
     return scores
 
 
+def text_lines(words: Sequence[OcrWord]) -> dict[tuple[int, int, int], list[int]]:
+    """The indexes of the words on each of Tesseract's text lines, left to right, the lines in
+    the order their first words come."""
+    lines: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+    for index, word in enumerate(words):
+        lines[word.line].append(index)
+    for members in lines.values():
+        members.sort(key=lambda i: words[i].left)
+    return lines
+
+
 def italic_runs(ink: np.ndarray, words: Sequence[OcrWord]) -> list[Run]:
     """The italic run of each line that has one: its first italic word to its last. ``ink`` is
     the page as a boolean array (True = ink), in the coordinates of ``words``."""
     import numpy as np
 
-    lines: dict[tuple[int, int, int], list[int]] = defaultdict(list)
-    for index, word in enumerate(words):
-        lines[word.line].append(index)
     runs: list[Run] = []
-    for members in lines.values():
-        members.sort(key=lambda i: words[i].left)
+    for members in text_lines(words).values():
         packing = _packing(ink, [words[i] for i in members])
         slants: list[float] = []
         for position in range(len(members)):
@@ -161,14 +168,11 @@ def _better(old: OcrWord, new: OcrWord, *, italic: bool) -> bool:
 
 def doubtful_lines(words: Sequence[OcrWord], skip: set[int]) -> list[Run]:
     """The lines holding a word Tesseract could barely read, but for the words in ``skip``."""
-    lines: dict[tuple[int, int, int], list[int]] = defaultdict(list)
-    for index, word in enumerate(words):
-        if index not in skip:
-            lines[word.line].append(index)
     runs = []
-    for members in lines.values():
+    for line in text_lines(words).values():
+        members = [i for i in line if i not in skip]
         if any(words[i].confidence < _DOUBTFUL and any(c.isalnum() for c in words[i].text) for i in members):
-            runs.append(Run(words=tuple(sorted(members, key=lambda i: words[i].left)), slant=0.0))
+            runs.append(Run(words=tuple(members), slant=0.0))
     return runs
 
 
