@@ -51,7 +51,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from .reread import reread, text_lines
+from .reread import reread, stack, text_lines
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -439,21 +439,12 @@ def _regions(cleaned: Image.Image, words: list[OcrWord], dpi: float) -> tuple[li
 
 def _recover(cleaned: Image.Image, words: list[OcrWord], dpi: float, timeout: float) -> list[OcrWord]:
     """Words in the ink the page reading left out (see above)."""
-    from PIL import Image as PILImage
 
     regions, line = _regions(cleaned, words, dpi)
     if not regions:
         return []
     margin = line
-    width = max(x1 - x0 for x0, _, x1, _ in regions) + 2 * margin
-    offsets = []
-    y = margin
-    for _, y0, _, y1 in regions:
-        offsets.append(y)
-        y += (y1 - y0) + margin
-    strip = PILImage.new("L", (width, y), 255)
-    for (x0, y0, x1, y1), top in zip(regions, offsets, strict=True):
-        strip.paste(cleaned.crop((x0, y0, x1, y1)), (margin, top))
+    strip, offsets = stack([cleaned.crop(region) for region in regions], margin)
     found = _read_strip(strip, dpi, timeout)
     out = []
     for word in found:

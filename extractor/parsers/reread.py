@@ -104,6 +104,22 @@ def _packing(ink: np.ndarray, words: Sequence[OcrWord]) -> np.ndarray:
     return scores
 
 
+def stack(pieces: Sequence[Image.Image], margin: int) -> tuple[Image.Image, list[int]]:
+    """``pieces`` one below the other on white, ``margin`` pixels around and between them, for
+    Tesseract to read in one call; and the y at which each piece was put (x is ``margin``)."""
+    from PIL import Image as PILImage
+
+    offsets: list[int] = []
+    height = margin
+    for piece in pieces:
+        offsets.append(height)
+        height += piece.height + margin
+    strip = PILImage.new("L", (max(piece.width for piece in pieces) + 2 * margin, height), 255)
+    for piece, offset in zip(pieces, offsets, strict=True):
+        strip.paste(piece, (margin, offset))
+    return strip, offsets
+
+
 def text_lines(words: Sequence[OcrWord]) -> dict[tuple[int, int, int], list[int]]:
     """The indexes of the words on each of Tesseract's text lines, left to right, the lines in
     the order their first words come."""
@@ -180,7 +196,6 @@ def reread(image: Image.Image, words: list[OcrWord], read: Callable[[Image.Image
     """``words`` with italic runs and barely read lines read again, each word keeping its
     better reading. ``image`` is the page as read (8-bit gray); ``read`` runs Tesseract."""
     import numpy as np
-    from PIL import Image as PILImage
 
     if not words:
         return words
@@ -206,14 +221,7 @@ def reread(image: Image.Image, words: list[OcrWord], read: Callable[[Image.Image
     if not crops:
         return words
     margin = line
-    offsets: list[int] = []
-    height = margin
-    for crop in crops:
-        offsets.append(height)
-        height += crop.image.height + margin
-    strip = PILImage.new("L", (max(crop.image.width for crop in crops) + 2 * margin, height), 255)
-    for crop, offset in zip(crops, offsets, strict=True):
-        strip.paste(crop.image, (margin, offset))
+    strip, offsets = stack([crop.image for crop in crops], margin)
 
     readings: dict[int, list[OcrWord]] = defaultdict(list)
     for found in read(strip):
