@@ -19,13 +19,16 @@ $(DEV_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-# System packages: LibreOffice (renders DOCX to PDF; converts .doc/.rtf/.odt) and Tesseract
-# with its Vietnamese model (OCR of scans and of PDFs with a broken text layer).
+# System packages: LibreOffice (renders DOCX to PDF; converts .doc/.rtf/.odt), Liberation fonts
+# (metric-compatible with Times New Roman; only a recommendation of LibreOffice, which is
+# installed without recommendations) and Tesseract with its Vietnamese model (OCR of scans and
+# of PDFs with a broken text layer).
 # These machines run as root; elsewhere install them yourself.
-APT_PACKAGES := libreoffice-writer-nogui tesseract-ocr tesseract-ocr-vie
+APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 tesseract-ocr tesseract-ocr-vie
 system-deps:
 	@if command -v soffice >/dev/null 2>&1 && command -v tesseract >/dev/null 2>&1 \
-	    && tesseract --list-langs 2>/dev/null | grep -qx vie; then :; \
+	    && tesseract --list-langs 2>/dev/null | grep -qx vie \
+	    && fc-list 2>/dev/null | grep -q LiberationSerif; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "installing $(APT_PACKAGES) (apt)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null; \

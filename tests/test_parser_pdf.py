@@ -688,7 +688,20 @@ def rendered_plan(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
          str(source)],
         check=True, capture_output=True, timeout=180,
     )
+    _assert_times_metrics(folder / "plan.pdf")
     return parse_file(folder / "plan.pdf")
+
+
+def _assert_times_metrics(pdf_path: Path) -> None:
+    """The layout the tests below expect (rows 3 and 4 two pages apart) holds with the metrics
+    of Times New Roman; LibreOffice uses Liberation Serif (fonts-liberation2), metric-compatible,
+    and otherwise falls back silently to a font of other widths."""
+    import pdfplumber
+
+    with pdfplumber.open(pdf_path) as pdf:
+        fonts = {c["fontname"].split("+")[-1] for page in pdf.pages for c in page.chars}
+    assert fonts and all(f.startswith(("TimesNewRoman", "LiberationSerif")) for f in fonts), (
+        f"LibreOffice rendered Times New Roman as {sorted(fonts)}: install fonts-liberation2 (make system-deps)")
 
 
 def test_ruled_task_table_becomes_rows_across_page_breaks(rendered_plan: ParsedDocument) -> None:
