@@ -18,7 +18,7 @@ from .steps.extract import Context, run_steps
 from .steps.fields import find_references
 from .steps.metadata import read_metadata
 from .steps.tasks import addressee_units, draft_tasks, heading_units
-from .structure import build_structure
+from .structure import build_structure, notice_marks
 from .unitnames import mention_at
 
 
@@ -37,10 +37,11 @@ def extract_document(doc: ParsedDocument) -> NoticeRecord:
     structure = build_structure(layout)
     addressees = addressee_units(structure.header)
     meta = read_metadata(structure, addressees)
-    if not any((meta.symbol, meta.doc_type, meta.issued_year, meta.signer_authority, addressees)):
+    if not any((meta.symbol, meta.doc_type, meta.issued_year, meta.signer_authority, addressees)) \
+            and not notice_marks(layout.paragraphs):
         raise NotANoticeError(
-            "not an administrative notice: no number and symbol, document type, place-date line, "
-            "addressee or signature found", path=doc.path)
+            "not an administrative notice: no number line, document type, place-date line, \"Kính gửi\", "
+            "signature block or \"Nơi nhận\" found in its first pages", path=doc.path)
     drafts = draft_tasks(structure, addressees)
     tasks = run_steps(drafts, Context(layout=layout, issued=meta.issued_date, year=meta.issued_year))
     warnings: list[tuple[str, str]] = [("parser", w) for w in doc.warnings]

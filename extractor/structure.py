@@ -14,12 +14,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from .paragraphs import Label, Layout, Paragraph, names_only
 from .unitnames import mention_at
 from .vntext import fold
 from .vocab import table
 
+# The number line of every document form: "Số: 59/1999/QĐ-UB", "Số: /TB-UBND" (left blank in
+# a draft), "Số 12-TB/TU" and "Số -TB/BCĐ" (Party documents: number, hyphen, symbol).
+NUMBER_LINE = re.compile(r"^Số\s*:?\s*(?P<num>\d+[a-zA-Z]?)?\s*(?P<sep>[/-])\s*(?P<sym>[\dA-ZĐ][^\s|]*)")
+PLACE_DATE = re.compile(r"[^\W\d_][^,|\n]{1,60}?\s*,\s*ngày\b.{0,30}?\btháng\b.{0,12}?\bnăm\s*\d{4}", re.IGNORECASE)
+AUTHORITY = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.\s")
 _SIGNATURE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.\s|^(?:CHỦ TỊCH|GIÁM ĐỐC|CHÁNH VĂN PHÒNG|PHÓ )[^a-zà-ỹ]*$")
 _DOC_TITLE_OR_SUBJECT = re.compile(r"^(?:V/v\b|Kính\s+gửi)", re.IGNORECASE)
 
@@ -154,16 +160,76 @@ def build_tree(paragraphs: tuple[Paragraph, ...]) -> Section:
     return root
 
 
+def _is_letterhead_anchor(p: Paragraph) -> bool:
+    """A line only a letterhead holds: the national motto (or the Party's), the number line."""
+    f = fold(p.text[:200])
+    return any(m in f for m in _mottos()) or bool(NUMBER_LINE.match(p.text))
+
+
+def _is_letterhead_line(p: Paragraph) -> bool:
+    """A line of the issuer block above the motto: capitals ("ỦY BAN NHÂN DÂN", "TỈNH ỦY BÌNH
+    THUẬN"), a rule ("-----", "*"), or nothing."""
+    text = p.text.strip()
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return True
+    return text.isupper() and len(text) < 90 and not any(c.isdigit() for c in text)
+
+
+@cache
+def _mottos() -> tuple[str, ...]:
+    return tuple(fold(m) for m in table("sections")["letterhead_mottos"])
+
+
+def document_start(paras: tuple[Paragraph, ...]) -> int:
+    """Index of the paragraph where the document begins. Web portals and exports put their own
+    lines before the letterhead ("Hệ thống pháp luật", "Đang tải nội dung…", a metadata block,
+    view counters); the letterhead is found wherever it starts: at the first line only a
+    letterhead holds, less the issuer's capitals above it (at most five lines)."""
+    for i, p in enumerate(paras[:120]):
+        if _is_letterhead_anchor(p):
+            j = i
+            while j > 0 and i - j < 5 and _is_letterhead_line(paras[j - 1]):
+                j -= 1
+            return j
+    return 0
+
+
+def notice_marks(paras: tuple[Paragraph, ...], limit: int = 15000) -> list[str]:
+    """What marks a text as an administrative document, anywhere in its first pages: a number
+    line, a document-type title, a place-date line, "V/v", "Kính gửi", a signature block,
+    "Nơi nhận" (Nghị định 30/2020, Điều 8)."""
+    found: list[str] = []
+    for p in paras:
+        if p.start > limit:
+            break
+        f = fold(p.text)
+        if NUMBER_LINE.match(p.text):
+            found.append("number")
+        elif p.text.isupper() and _is_title(p) and len(p.text) < 120:
+            found.append("title")
+        elif len(p.text) < 200 and PLACE_DATE.search(p.text):
+            found.append("place_date")
+        elif f.startswith(("kính gửi", "v/v")):
+            found.append("addressee")
+        elif AUTHORITY.match(p.text) or _SIGNATURE.match(p.text):
+            found.append("signature")
+        elif f.startswith("nơi nhận"):
+            found.append("distribution")
+    return found
+
+
 def split_parts(layout: Layout) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], tuple[Paragraph, ...]]:
     """Header, body, closing (from "Nơi nhận", the signature or an appendix on)."""
     words = table("sections")
     paras = layout.paragraphs
-    # The header is the run of header lines at the top: issuer, national motto, "Số:", the
-    # place-date line, the document title and its subject line, "V/v …", "Kính gửi" and its
-    # list. The body starts at the first line that is none of these.
-    start = 0
-    i = 0
-    while i < min(len(paras), 40):
+    # The header is the run of header lines from where the document begins: issuer, national
+    # motto, "Số:", the place-date line, the document title and its subject line, "V/v …",
+    # "Kính gửi" and its list. The body starts at the first line that is none of these.
+    first = document_start(paras)
+    start = first
+    i = first
+    while i < min(len(paras), first + 40):
         p = paras[i]
         f = fold(p.text)
         short = len(f) < 120
@@ -190,7 +256,7 @@ def split_parts(layout: Layout) -> tuple[tuple[Paragraph, ...], tuple[Paragraph,
                 _is_closing(paras[i]) and i > start + 1):
             end = i
             break
-    return paras[:start], paras[start:end], paras[end:]
+    return paras[first:start], paras[start:end], paras[end:]
 
 
 def _is_closing(p: Paragraph) -> bool:

@@ -18,6 +18,17 @@ from .base import Block
 _BAR = re.compile(r"^\s*\|\s*$")
 _MD_ROW = re.compile(r"^\s*\|?[^|]+(?:\|[^|]*){2,}\|?\s*$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+_CELL_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def _md_cells(line: str) -> list[str]:
+    return [re.sub(r"\s+", " ", _CELL_BREAK.sub(" ", c)).strip() for c in line.strip().strip("|").split("|")]
+
+
+def _layout_row_lines(line: str) -> list[str]:
+    """A Markdown row of a layout table (the two-column letterhead): each cell's lines in turn,
+    left column first, as the columns are read on paper."""
+    return [piece.strip() for cell in line.strip().strip("|").split("|") for piece in _CELL_BREAK.split(cell) if piece.strip()]
 
 
 @cache
@@ -82,16 +93,22 @@ def rebuild_tables(lines: list[str], page_of: list[int]) -> list[Block]:
     while i < n:
         # Markdown-style rows on one line.
         if _MD_ROW.match(lines[i]) and not _BAR.match(lines[i]):
-            cells = [c.strip() for c in lines[i].strip().strip("|").split("|")]
+            cells = _md_cells(lines[i])
             if is_task_header(cells):
                 j = i + 1
                 rows = [cells]
                 while j < n and _MD_ROW.match(lines[j]):
                     if not _MD_RULE.match(lines[j]):
-                        rows.append([c.strip() for c in lines[j].strip().strip("|").split("|")])
+                        rows.append(_md_cells(lines[j]))
                     j += 1
                 blocks.extend(Block(text=" | ".join(r), page=page_of[i], kind="table_row", cells=tuple(r)) for r in rows)
                 i = j
+                continue
+            if lines[i].lstrip().startswith("|") or lines[i].rstrip().endswith("|"):
+                # A Markdown layout row ("| ỦY BAN … <br> Số: … | CỘNG HÒA … |"): its cells' lines.
+                if not _MD_RULE.match(lines[i]):
+                    blocks.extend(Block(text=t, page=page_of[i], kind="line") for t in _layout_row_lines(lines[i]))
+                i += 1
                 continue
         # One cell per line, bars between cells.
         if i + 1 < n and _BAR.match(lines[i + 1]) and lines[i].strip():

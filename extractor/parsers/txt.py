@@ -29,6 +29,11 @@ _VIETNAMESE = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯàáảãạằắẳẵ
 _MARKDOWN_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{2,3})(?=[^\s*_])|(?<=[^\s*_])(\*{1,3}|_{2,3})(?![\w*])")
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Markdown exports (docling, markitdown, MinerU, hand transcriptions) break lines inside a
+# table cell with "<br>" and quote stamps with ">"; a flattened two-column letterhead keeps its
+# columns apart with TABs. Each piece is a line of its own.
+_LINE_BREAKS = re.compile(r"<br\s*/?>|(?<=\S)\t+(?=\S)", re.IGNORECASE)
+_MARKDOWN_QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -96,6 +101,17 @@ def _cp1252(data: bytes) -> str:
     return data.decode("latin-1").translate(_CP1252_C1)
 
 
+def split_line(line: str) -> list[str]:
+    """A source line as the lines it stands for: "<br>" and inner TABs break it; a Markdown
+    quote mark goes (a quoted incoming stamp is read like any other line)."""
+    if not ("<" in line or "\t" in line or ">" in line[:4]):
+        return [line]
+    line = _MARKDOWN_QUOTE.sub("", line)
+    if line.lstrip().startswith("|"):
+        return [line]  # a Markdown table row: its cells are read by rebuild_tables
+    return _LINE_BREAKS.split(line)
+
+
 def strip_markdown(line: str) -> str:
     line = _MARKDOWN_HEADING.sub("", line)
     return _MARKDOWN_EMPHASIS.sub("", line)
@@ -130,8 +146,9 @@ class TextParser:
             if "\f" in raw_line:
                 page += raw_line.count("\f")
                 raw_line = raw_line.replace("\f", "")
-            lines.append(strip_markdown(raw_line) if markdown else _MARKDOWN_EMPHASIS.sub("", raw_line))
-            pages.append(page)
+            for piece in split_line(raw_line):
+                lines.append(strip_markdown(piece) if markdown else _MARKDOWN_EMPHASIS.sub("", piece))
+                pages.append(page)
         blocks = rebuild_tables(lines, pages)
         return ParsedDocument(
             path=str(path), format="txt", sha256=sha256_of(data),

@@ -8,15 +8,35 @@ import re
 from dataclasses import dataclass, field
 
 from ..paragraphs import Paragraph
-from ..structure import Structure
+from ..structure import NUMBER_LINE, Structure
 from ..vnnum import safe_date
 from ..vntext import fold
 from ..vocab import table
 
-_NUMBER = re.compile(r"^Số\s*:?\s*(?P<num>\d+[a-zA-Z]?)?\s*/\s*(?P<sym>[^\s|]+)")
 _PLACE_DATE = re.compile(
-    r"(?P<place>[^\W\d_][^,|\n]{1,40}?)\s*,\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})",
-    re.IGNORECASE)
+    r"(?P<place>[^\W\d_][^,|\n]{1,60}?)\s*,\s*ngày[\s.…]*(?P<d>\d{1,2})?[\s.…]*tháng[\s.…]*(?P<m>\d{1,2})?[\s.…]*"
+    r"năm\s*(?P<y>\d{4})", re.IGNORECASE)
+_MOTTO_TAIL = re.compile(r"^.*(?:Hạnh phúc|Hạnh Phúc|HẠNH PHÚC)\s*")
+# A web portal's own line naming the document it shows: "(Theo Công văn số 2052/UBND-KT, ngày 06/5/2024)".
+_PORTAL_CITATION = re.compile(
+    r"^\(?\s*Theo\s+(?P<type>[^\d(]{3,20}?)\s+số\s+(?P<num>\d+[a-zA-Z]?)\s*/\s*(?P<sym>[^\s,;)]+)\s*,?\s*"
+    r"ngày\s+(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})\s*\)?\.?$")
+
+
+def place_name(raw: str) -> str | None:
+    """The place of a place-date line is the place name only: the trailing run of capitalised
+    words before ", ngày" ("Số: /KH-UBND Bình Thuận" → "Bình Thuận"). Names are written with
+    capitals on each syllable; an issuer flattened onto the line is all capitals."""
+    tokens = _MOTTO_TAIL.sub("", raw).strip(" -|").split()
+    kept: list[str] = []
+    for tok in reversed(tokens):
+        capital = tok[:1].isupper() or (tok in ("-", "–") and kept)
+        if not capital or (kept and tok.isupper() and len(tok) > 1 and not all(k.isupper() for k in kept)):
+            break
+        kept.append(tok)
+    while kept and kept[-1] in ("-", "–"):
+        kept.pop()
+    return " ".join(reversed(kept)) or None
 _AUTHORITY = re.compile(r"^(?P<auth>(?:TM|KT|TL|TUQ|Q)\.\s*[^\n]*?)(?=\s+(?:KT|TL|TUQ|Q)\.\s|$)")
 # A signer's title on its own line when no "TM./KT./TL." precedes it.
 _SIGNER_TITLE = re.compile(r"^(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|CHÁNH VĂN PHÒNG|TRƯỞNG BAN|TRƯỞNG PHÒNG|CHÁNH THANH TRA|BỘ TRƯỞNG|CỤC TRƯỞNG|CHI CỤC TRƯỞNG)$")
@@ -62,13 +82,15 @@ def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
     # Whole paragraphs too: a narrow column wraps "Lào Cai, ngày tháng năm" / "2026".
     head_lines = [line for p in header for line in [*_lines(p, text), p.text]]
     for line in head_lines:
-        m = _NUMBER.match(line)
+        m = NUMBER_LINE.match(line)
         if m and meta.symbol is None:
             meta.number = m.group("num")
-            meta.symbol = m.group("sym").split("/")[-1].strip(" .")
+            symbol = m.group("sym")
+            # "59/1999/QĐ-UB": the letters after the year; Party "12-TB/TU": all of it.
+            meta.symbol = (symbol.split("/")[-1] if m.group("sep") == "/" else symbol).strip(" .,")
         m = _PLACE_DATE.search(line)
         if m and meta.issued_year is None:
-            meta.place = re.sub(r"^.*(?:Hạnh phúc|Hạnh Phúc)\s*", "", m.group("place")).strip(" -|")
+            meta.place = place_name(m.group("place"))
             meta.issued_year = int(m.group("y"))
             if m.group("d") and m.group("m"):
                 meta.issued_date = safe_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
@@ -84,6 +106,8 @@ def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
                     break
         if p.text.startswith("V/v") and meta.subject is None:
             meta.subject = p.text[3:].strip(" :")
+    if meta.symbol is None:
+        _read_portal_citation(meta, structure)
     if meta.doc_type is None and meta.symbol:
         prefix = meta.symbol.split("-")[0]
         meta.doc_type = types["symbol_prefixes"].get(prefix) or ("Công văn" if meta.subject or addressees else None)
@@ -92,7 +116,7 @@ def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
     # Issuer: the capitalised lines before the national motto.
     issuer_lines: list[str] = []
     for line in (x for p in header for x in _lines(p, text)):
-        if _NUMBER.match(line) or _PLACE_DATE.search(line):
+        if NUMBER_LINE.match(line) or _PLACE_DATE.search(line):
             break
         if fold(line).startswith(("cộng h", "độc lập")):
             continue  # the national motto, read between the issuer's lines in a two-column header
@@ -109,6 +133,21 @@ def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
     meta.recipients = list(dict.fromkeys([*addressees, *_distribution(structure)]))
     _read_meeting(meta, structure)
     return meta
+
+
+def _read_portal_citation(meta: NoticeMeta, structure: Structure) -> None:
+    """A page that shows only part of a document names it in a line of its own:
+    "(Theo Công văn số 6202/UBND-KT, ngày 23/11/2023)"."""
+    types = {fold(t): t for t in table("doc_types")["types"]}
+    for p in structure.layout.paragraphs:
+        m = _PORTAL_CITATION.match(p.text.strip())
+        if m and fold(m.group("type")) in types:
+            meta.doc_type = meta.doc_type or types[fold(m.group("type"))]
+            meta.number, meta.symbol = m.group("num"), m.group("sym")
+            if meta.issued_year is None:
+                meta.issued_year = int(m.group("y"))
+                meta.issued_date = safe_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+            return
 
 
 def _read_signature(meta: NoticeMeta, structure: Structure) -> None:
