@@ -33,6 +33,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # table cell with "<br>" and quote stamps with ">"; a flattened two-column letterhead keeps its
 # columns apart with TABs. Each piece is a line of its own.
 _LINE_BREAKS = re.compile(r"<br\s*/?>|(?<=\S)\t+(?=\S)", re.IGNORECASE)
+_PAGE_MARK = re.compile(r"^\s*[-=]{2,}\s*(?:PAGE|Page|page|TRANG|Trang)\s+\d+\s*[-=]{2,}\s*$")
 _MARKDOWN_QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
 
 
@@ -143,6 +144,10 @@ class TextParser:
         pages: list[int] = []
         page = 1
         for raw_line in text.splitlines():
+            if _PAGE_MARK.match(raw_line):
+                if not any(x.strip() for x in lines):
+                    continue  # "--- PAGE 1 ---" opens the first page
+                raw_line = "\f"  # "--- PAGE 2 ---" written by OCR and PDF-to-text exports
             if "\f" in raw_line:
                 page += raw_line.count("\f")
                 raw_line = raw_line.replace("\f", "")

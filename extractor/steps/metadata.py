@@ -14,8 +14,8 @@ from ..vntext import fold
 from ..vocab import table
 
 _PLACE_DATE = re.compile(
-    r"(?P<place>[^\W\d_][^,|\n]{1,60}?)\s*,\s*ngày[\s.…]*(?P<d>\d{1,2})?[\s.…]*tháng[\s.…]*(?P<m>\d{1,2})?[\s.…]*"
-    r"năm\s*(?P<y>\d{4})", re.IGNORECASE)
+    r"(?P<place>[^\W\d_][^,|\n]{1,60}?)\s*,\s*ng[aà]y[\s.…]*(?P<d>\d{1,2})?[\s.…]*th[aá]ng[\s.…]*(?P<m>\d{1,2})?[\s.…]*"
+    r"n[aă]m\s*(?P<y>\d{4})", re.IGNORECASE)  # "thang", "nam": OCR and web copies lose diacritics
 _MOTTO_TAIL = re.compile(r"^.*(?:Hạnh phúc|Hạnh Phúc|HẠNH PHÚC)\s*")
 # A web portal's own line naming the document it shows: "(Theo Công văn số 2052/UBND-KT, ngày 06/5/2024)".
 _PORTAL_CITATION = re.compile(
@@ -87,6 +87,7 @@ def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
             meta.number = m.group("num")
             symbol = m.group("sym")
             # "59/1999/QĐ-UB": the letters after the year; Party "12-TB/TU": all of it.
+            symbol = re.sub(r"\s+", "", symbol)
             meta.symbol = (symbol.split("/")[-1] if m.group("sep") == "/" else symbol).strip(" .,")
         m = _PLACE_DATE.search(line)
         if m and meta.issued_year is None:

@@ -1,0 +1,118 @@
+"""Forms that documents of every issuer take in the wild (issue: real notices from any issuer):
+portal lines before the letterhead, Markdown exports, flattened headers, Party number lines,
+damaged mottos. Each test builds its own small document; none copies a corpus file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from extractor import extract_file
+from extractor.errors import NotANoticeError
+
+
+def write(tmp_path: Path, text: str, name: str = "doc.txt") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_portal_lines_before_the_letterhead_are_left_out(tmp_path: Path) -> None:
+    path = write(tmp_path, "\n".join([
+        "Hệ thống pháp luật",
+        "Đang tải nội dung, vui lòng chờ giây lát...",
+        "Lượt xem: 1234",
+        "",
+        "BỘ XÂY DỰNG",
+        "-------",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Số: 215/BXD-QLN",
+        "V/v rà soát quỹ nhà ở",
+        "Hà Nội, ngày 07 tháng 3 năm 2024",
+        "Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương.",
+        "Đề nghị Ủy ban nhân dân các tỉnh, thành phố rà soát quỹ nhà ở, báo cáo Bộ Xây dựng trước ngày 30/4/2024./.",
+    ]))
+    record = extract_file(path)
+    n = record.notice
+    assert (n.number, n.symbol, n.place, str(n.issued_date), n.doc_type) == ("215", "BXD-QLN", "Hà Nội", "2024-03-07", "Công văn")
+    assert n.issuer == "BỘ XÂY DỰNG"
+    assert len(record.tasks) == 1 and "Đang tải" not in record.tasks[0].text
+
+
+def test_markdown_export_with_a_header_table_and_an_incoming_stamp(tmp_path: Path) -> None:
+    path = write(tmp_path, "\n".join([
+        "# CÔNG VĂN SỐ 88/BTC-QLCS",
+        "",
+        "| **BỘ TÀI CHÍNH** <br><br> Số: 88 /BTC-QLCS <br> V/v báo cáo tài sản công | "
+        "**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM** <br> **Độc lập - Tự do - Hạnh phúc** <br><br> *Hà Nội, ngày 02 tháng 10 năm 2025* |",
+        "| :--- | :--- |",
+        "",
+        "> **SỞ TÀI CHÍNH**  ",
+        "> **ĐẾN** Số: 512  ",
+        "> Ngày: 05/10/2025  ",
+        "",
+        "**Kính gửi:** Sở Tài chính các tỉnh, thành phố.",
+        "",
+        "Đề nghị Sở Tài chính các tỉnh, thành phố báo cáo tình hình quản lý tài sản công trước ngày 31/10/2025./.",
+    ]), name="letter.md")
+    n = extract_file(path).notice
+    assert (n.number, n.symbol, n.place, str(n.issued_date)) == ("88", "BTC-QLCS", "Hà Nội", "2025-10-02")
+    assert n.subject == "báo cáo tài sản công"
+
+
+def test_flattened_header_gives_the_place_name_only(tmp_path: Path) -> None:
+    path = write(tmp_path, "\n".join([
+        "ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "TỈNH ĐẮK NÔNG\tĐộc lập - Tự do - Hạnh phúc",
+        "Số: /KH-UBND Đắk Nông, ngày tháng 4 năm 2025",
+        "KẾ HOẠCH",
+        "Triển khai công tác phòng cháy năm 2025",
+        "I. TỔ CHỨC THỰC HIỆN",
+        "1. Công an tỉnh chủ trì kiểm tra công tác phòng cháy tại các chợ.",
+    ]))
+    n = extract_file(path).notice
+    assert (n.number, n.symbol, n.place, n.issued_date, n.doc_type) == (None, "KH-UBND", "Đắk Nông", None, "Kế hoạch")
+
+
+@pytest.mark.parametrize(("line", "number", "symbol"), [
+    ("Số 12-TB/TU", "12", "TB/TU"),
+    ("Số           -TB/BCĐ", None, "TB/BCĐ"),
+    ("Số: 59/1999/QĐ-UB", "59", "QĐ-UB"),
+    ("Nghị quyết số: 110/2023/QH15", "110", "QH15"),
+    ("Số:42582 /BTC - TCT", "42582", "BTC-TCT"),
+])
+def test_number_lines_of_every_form(tmp_path: Path, line: str, number: str | None, symbol: str) -> None:
+    path = write(tmp_path, "\n".join([
+        "TỈNH ỦY GIA LAI", "*", "ĐẢNG CỘNG SẢN VIỆT NAM", line, "Gia Lai, ngày 03 tháng 6 năm 2025", "THÔNG BÁO",
+        "Kết luận của Thường trực Tỉnh ủy", "Thường trực Tỉnh ủy kết luận như sau:",
+        "1. Ban Tuyên giáo Tỉnh ủy chủ trì tổng kết công tác tuyên truyền.",
+    ]))
+    n = extract_file(path).notice
+    assert (n.number, n.symbol) == (number, symbol)
+
+
+def test_damaged_motto_is_enough_not_to_refuse(tmp_path: Path) -> None:
+    """OCR loses diacritics and spaces; the document is still a document."""
+    path = write(tmp_path, "CONG HOA XA HOI CH.Ủ NGHIA VIET NAM\nDoc lap - Tu do - Hanh phuc\n\nBẢN ĐÁNH GIÁ\n"
+                           "Việc thực hiện chính sách trong năm qua đạt kết quả tích cực.\n")
+    record = extract_file(path)
+    assert record.tasks == [] and any(w.code == "no_tasks" for w in record.warnings)
+
+
+def test_text_without_any_mark_of_a_document_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "Bản tin thuế tháng 2\nChính sách thuế đối với hàng hóa khuyến mại được cập nhật.\n")
+    with pytest.raises(NotANoticeError):
+        extract_file(path)
+
+
+def test_a_portal_citation_line_identifies_a_partial_copy(tmp_path: Path) -> None:
+    path = write(tmp_path, "Ý KIẾN CHỈ ĐẠO\nUBND tỉnh có ý kiến như sau:\n"
+                           "Giao Sở Xây dựng chủ trì, hoàn thành trước ngày 15/12/2023./.\n"
+                           "(Theo Công văn số 6110/UBND-KT, ngày 23/11/2023)\n")
+    record = extract_file(path)
+    n = record.notice
+    assert (n.doc_type, n.number, n.symbol, str(n.issued_date)) == ("Công văn", "6110", "UBND-KT", "2023-11-23")
+    assert [d.date for t in record.tasks for d in t.deadlines] == [dt.date(2023, 12, 15)]
