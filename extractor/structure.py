@@ -123,6 +123,10 @@ def _is_note(p: Paragraph) -> bool:
     return p.label is None and text.startswith("(") and text.endswith(")")
 
 
+def _is_legal_ground(p: Paragraph) -> bool:
+    return fold(p.body).startswith(("căn cứ", "xét đề nghị", "theo đề nghị"))
+
+
 def build_tree(paragraphs: tuple[Paragraph, ...]) -> Section:
     root = Section(paragraph=None)
     stack: list[Section] = [root]
@@ -147,6 +151,13 @@ def build_tree(paragraphs: tuple[Paragraph, ...]) -> Section:
             else:
                 node = Section(paragraph=p, parent=top)
                 top.children.append(node)
+            continue
+        if p.label.kind in ("dash", "plus") and _is_legal_ground(p) and all(
+                _is_legal_ground(n.paragraph) for n in stack[1:] if n.paragraph is not None):
+            # "- Căn cứ Quy định số …;": the legal grounds before the body (a Party document
+            # dashes them) stand alone; they hold nothing that follows them.
+            del stack[1:]
+            root.children.append(Section(paragraph=p, parent=root))
             continue
         family = _family(p.label)
         # Close items down to the open item of the same family, or to a shallower number.

@@ -51,7 +51,7 @@ def _lexicon() -> dict:
     heads = alternation(units["head_nouns"])
     groups = alternation(units["group_heads"])
     titled_groups = alternation([g for g in units["group_heads"] if g[:1].isupper()])
-    stops = alternation(units["responsible_verbs"] + ["chưa", "đã", "đang", "được giao", "để", "theo", "trong việc"])
+    stops = alternation(units["responsible_verbs"] + ["chưa", "đã", "đang", "được giao", "để", "theo", "trong việc", "như sau"])
     return {
         "head": re.compile(rf"(?<![\w])(?:{heads})(?![\w])"),
         "group": re.compile(rf"(?<![\w])(?:{groups})(?![\w])"),
@@ -211,7 +211,15 @@ def group_end(text: str, pos: int, head_end: int | None = None) -> int:
     m_next = lex["next_unit"].search(text, head_end or pos, end)
     if m_next:
         end = m_next.start()
+    # "các hộ gia đình trên địa bàn Thành phố treo cờ …": the place closes the group.
+    m_area = _AREA.search(text, head_end or pos, end)
+    if m_area:
+        end = m_area.end()
     return len(text[:end].rstrip(" ,"))
+
+
+_AREA = re.compile(r"\s+trên địa bàn(?:\s+(?:các\s+)?(?:tỉnh|huyện|thị xã|xã|phường|thị trấn|thành phố|quận|Thành phố|Tỉnh))*"
+                   r"(?:\s+[A-ZĐÀ-Ỹ][^\s,;.:()]*)*")
 
 
 @lru_cache(maxsize=16384)

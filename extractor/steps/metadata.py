@@ -15,7 +15,7 @@ from ..vocab import table
 
 _PLACE_DATE = re.compile(
     r"(?P<place>[^\W\d_][^,|\n]{1,60}?)\s*,\s*ng[aà]y[\s.…]*(?P<d>\d{1,2})?[\s.…]*th[aá]ng[\s.…]*(?P<m>\d{1,2})?[\s.…]*"
-    r"n[aă]m\s*(?P<y>\d{4})", re.IGNORECASE)  # "thang", "nam": OCR and web copies lose diacritics
+    r"n[aă]m\b\s*(?P<y>\d{4})?", re.IGNORECASE)  # "thang", "nam": OCR and web copies lose diacritics
 _MOTTO_TAIL = re.compile(r"^.*(?:Hạnh phúc|Hạnh Phúc|HẠNH PHÚC)\s*")
 # A web portal's own line naming the document it shows: "(Theo Công văn số 2052/UBND-KT, ngày 06/5/2024)".
 _PORTAL_CITATION = re.compile(
@@ -90,10 +90,10 @@ def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
             symbol = re.sub(r"\s+", "", symbol)
             meta.symbol = (symbol.split("/")[-1] if m.group("sep") == "/" else symbol).strip(" .,")
         m = _PLACE_DATE.search(line)
-        if m and meta.issued_year is None:
+        if m and meta.issued_year is None and meta.place is None:
             meta.place = place_name(m.group("place"))
-            meta.issued_year = int(m.group("y"))
-            if m.group("d") and m.group("m"):
+            meta.issued_year = int(m.group("y")) if m.group("y") else None
+            if m.group("d") and m.group("m") and m.group("y"):
                 meta.issued_date = safe_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
     for i, p in enumerate(header):
         f = fold(p.text)

@@ -135,6 +135,9 @@ def actors_in_text(body: str) -> Actors:
     "Định kỳ 6 tháng, Sở Công Thương …"), or after "giao", "đề nghị", "yêu cầu"."""
     lead = _SUBJECT_FILLER.match(body)
     start = lead.end() if lead else 0
+    post = _person_post(body[start:])
+    if post:
+        return Actors([post], "subject")
     m = mention_at(body, start)
     if m and not _ASSIGN.match(fold(body), m.end + 1) and not is_generic(m.name):
         units = _names(body, _chain(body, m))
@@ -154,6 +157,21 @@ def actors_in_text(body: str) -> Actors:
         if nxt and not nxt.group and _lexicon_stop_follows(body, nxt.end):
             return Actors(_names(body, _chain(body, nxt)), "subject")
     return Actors([], "")
+
+
+@cache
+def _person_lead() -> re.Pattern[str]:
+    titles = alternation(table("units")["person_titles"])
+    return re.compile(rf"^(?:{titles})\s+(?P<post>[^,:;()]{{3,120}}?)\s*[,:]")
+
+
+def _person_post(body: str) -> str | None:
+    """"Đồng chí Giám đốc Sở Nội vụ, Thành viên Ban Chỉ đạo tỉnh: Theo dõi …": work assigned to
+    a person by post; the post before the first comma or colon is who must act."""
+    m = _person_lead().match(body)
+    if m and ":" in body[m.end() - 1:m.end() + 200]:
+        return m.group("post").strip()
+    return None
 
 
 def _lexicon_stop_follows(text: str, pos: int) -> bool:
@@ -183,9 +201,24 @@ def heading_units(p: Paragraph) -> tuple[str, ...]:
         if folded.startswith(fold(prefix) + " "):
             body = body[len(prefix) + 1:].lstrip()
             break
-    if not mention_at(body, 0):
+    first = mention_at(body, 0)
+    if not first:
         return ()
+    chain = _chain(body, first)
+    if _lexicon_stop_follows(body, chain[-1].end) and not all(m.group for m in chain):
+        # "a) Cục Thuế có trách nhiệm:", "- Sở Y tế chủ trì:": the units, not what they do (a
+        # group stays as written: "Các cơ quan là thành viên Ban Chỉ đạo").
+        return tuple(_names(body, chain))
     return tuple(split_unit_list(body))
+
+
+def _introduced_units(p: Paragraph) -> list[str]:
+    """Units that an item introducing sub-items assigns them to: "b) Về công tác tổ chức bộ
+    máy: Giao UBND cấp xã chủ động phối hợp …:", "1. Đồng chí Giám đốc Sở Y tế:"."""
+    if not p.text.rstrip().endswith(":"):
+        return []
+    actors = actors_in_text(p.body)
+    return [u for u in actors.units if not is_generic(u)]
 
 
 @cache
@@ -279,7 +312,8 @@ def draft_tasks(structure: Structure, addressees: list[str]) -> list[TaskDraft]:
         body = structure.layout.text[p.body_start:last.end]
         actors = actors_in_text(body)
         responsible = actors.units
-        inherited = next((u for a in reversed(node.ancestors()) if a.children for u in [list(heading_units(a.paragraph))] if u), [])
+        inherited = next((u for a in reversed(node.ancestors()) if a.children
+                          for u in [list(heading_units(a.paragraph)) or _introduced_units(a.paragraph)] if u), [])
         assigned = assigned_in_text(body)
         if inherited and actors.how in ("assigned", "assigned_group") and assigned:
             enumerated = len(assigned[0]) > 1 and re.search(r"\(?\s*gồm", body)
@@ -308,14 +342,17 @@ def draft_tasks(structure: Structure, addressees: list[str]) -> list[TaskDraft]:
                 attr_start = anc.attributes[0].start
             if responsible:
                 continue
-            units = list(heading_units(anc.paragraph)) if anc.children else []
+            units = list(heading_units(anc.paragraph)) or _introduced_units(anc.paragraph) if anc.children else []
             if not units:
                 units, coord = attribute_units(anc)
                 coordinating = coordinating or coord
             responsible = units
         opener = node.opener or next((a.opener for a in node.ancestors() if a.opener), None)
         if not responsible and opener is not None:
-            responsible = responsible_in_text(opener.text)
+            # "Ban Chỉ đạo … phân công nhiệm vụ cho các thành viên như sau:": those asked act,
+            # not the body that asks.
+            asked = assigned_in_text(opener.text)
+            responsible = asked[0] if asked else responsible_in_text(opener.text)
         if not responsible and generic_named:
             responsible = generic_named
         if not responsible and addressees:
