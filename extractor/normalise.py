@@ -1,12 +1,13 @@
-"""Normalisation: clean NFC lines for the whole document (values are reported as written
-after this); matching elsewhere uses :func:`extractor.vntext.fold`."""
+"""Normalisation: clean NFC lines for the whole document, with the spaces that web copies
+lose between words put back (values are reported as written after this); matching elsewhere
+uses :func:`extractor.vntext.fold`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from .parsers.base import Block, ParsedDocument
-from .vntext import clean_line
+from .vntext import clean_line, unglue
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,7 @@ def normalise(doc: ParsedDocument) -> NormalisedDocument:
     for index, block in enumerate(doc.blocks):
         if block.furniture:
             continue
-        text = clean_line(block.text)
+        text = unglue(clean_line(block.text))
         if not text.strip("|").strip():  # empty, or an empty table row drawn with bars
             blank = True
             continue

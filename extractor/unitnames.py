@@ -151,6 +151,8 @@ def name_end(text: str, pos: int) -> int:
             # "Tài chính - Kế hoạch", "Văn phòng HĐND và UBND huyện" (two bodies' acronyms)
             nxt = word_span(i + 1)
             end = tokens[i + nxt][1]
+            # "… và Phát triển nông thôn": a governor after "và" may take lower-case words too.
+            prev_capital = fold(text[tokens[i + 1][0]:end]) in lex["governors"]
             i += 1 + nxt
             continue
         if folded == "các" and locality_span(i + 1):
@@ -258,7 +260,11 @@ def mentions(text: str) -> list[UnitMention]:
     return found
 
 
-_ENUM_KIND = re.compile(r"(?P<head>[Cc]ác\s+(?:Phòng|Sở|Ban|phòng|sở))(?:,\s*(?:ngành|ban, ngành))?\s*:\s*(?P<items>[^;().]+)")
+@cache
+def _enum_kind() -> re.Pattern[str]:
+    nouns = table("units")["enumeration_heads"]
+    heads = alternation(nouns + [n[:1].lower() + n[1:] for n in nouns])
+    return re.compile(rf"(?P<head>[Cc]ác\s+(?P<noun>{heads}))(?:,\s*(?:ngành|ban, ngành|cơ quan ngang bộ))?\s*:\s*(?P<items>[^;().]+)")
 _ENUM_PLACE = re.compile(
     r"(?P<head>Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Công an|Chủ tịch UBND|Chủ tịch Ủy ban nhân dân)\s+các\s+"
     r"(?P<place>xã|phường|thị trấn|huyện|thành phố)\s*:\s*(?P<items>[^;().]+)")
@@ -274,11 +280,26 @@ def _enumeration_items(items: str) -> list[str]:
     out = []
     for item in protected.split(","):
         item = re.sub(r"\x00(\d+)\x00", lambda m: names[int(m.group(1))], item).strip(" .;")
-        if item and item[:1].isupper():
-            # The last item runs into the sentence: "…, Văn Phú tăng cường hướng dẫn".
-            end = name_end(item, 0) if item not in names else len(item)
-            out.append(item[:end] if end > 0 else item)
+        if not item or not item[:1].isupper():
+            continue
+        end = name_end(item, 0) if item not in names else len(item)
+        if end <= 0 or not _sentence_goes_on(item[end:]):
+            out.append(item)  # an item between commas is a name, lower-case words and all
+            continue
+        # The last item runs into the sentence: "…, Nội vụ làm việc với các tỉnh …".
+        out.append(item[:end])
+        break
     return out
+
+
+def _sentence_goes_on(rest: str) -> bool:
+    """Whether the words after a name are the sentence going on ("làm việc với các tỉnh"),
+    not the lower-case end of the name ("vận tải", "nông thôn")."""
+    words = rest.split()
+    if len(words) > 5:
+        return True
+    return any(fold(w) in _NOT_IN_NAMES - {"và"} for w in words) or any(
+        is_stop_at(rest, m.start()) for m in re.finditer(r"\S+", rest))
 
 
 def expand_enumeration(text: str, pos: int = 0) -> list[str]:
@@ -287,8 +308,9 @@ def expand_enumeration(text: str, pos: int = 0) -> list[str]:
     m = _ENUM_PLACE.search(text, pos)
     if m and (m.start() - pos) < 30:
         return [f"{m.group('head')} {m.group('place')} {item}" for item in _enumeration_items(m.group("items"))]
-    m = _ENUM_KIND.search(text, pos)
+    m = _enum_kind().search(text, pos)
     if not m:
         return []
-    head = m.group("head").split()[1].rstrip(",").capitalize()
+    noun = m.group("noun")
+    head = noun[:1].upper() + noun[1:]
     return [item if _lexicon()["head_at"].match(item) else f"{head} {item}" for item in _enumeration_items(m.group("items"))]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
 
 _SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\r]")
@@ -43,3 +44,61 @@ def fold(text: str) -> str:
         # Only exotic characters (e.g. "İ") change length when lower-cased: fold char by char.
         folded = "".join(low if len(low := c.lower()) == 1 else c for c in text.translate(_DASHES))
     return folded
+
+
+# One Vietnamese syllable, tone marks aside: onset, one vowel group, coda.
+SYLLABLE_SHAPE = re.compile(
+    r"(?:ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdđghklmnprstvx])?[aăâeêioôơuưy]{1,3}(?:ch|ng|nh|[cmnpt])?"
+)
+_TONES = re.compile(r"[\u0300\u0301\u0303\u0309\u0323]")
+
+
+def is_syllable_shape(word: str) -> bool:
+    """Whether lower-case ``word`` could be one Vietnamese syllable."""
+    base = unicodedata.normalize("NFC", _TONES.sub("", unicodedata.normalize("NFD", word)))
+    return bool(SYLLABLE_SHAPE.fullmatch(base))
+
+
+@cache
+def syllables() -> frozenset[str]:
+    """Vietnamese syllables, lower case (from underthesea's word list, Viet74K)."""
+    path = resources.files("underthesea").joinpath("corpus/data/Viet74K.txt")
+    with path.open(encoding="utf-8") as fh:
+        return frozenset(w for line in fh for w in line.strip().lower().split())
+
+
+_TOKEN = re.compile(r"[^\W\d_]{4,}")
+
+
+def _camel_cut(word: str) -> str:
+    """"HoàngTrung" -> "Hoàng Trung", "NAMĐộc" -> "NAM Độc": a capital that opens a word
+    inside a token (after two lower-case letters, or after capitals when lower case follows)."""
+    out, start = [], 0
+    for i in range(2, len(word) - 1):
+        c = word[i]
+        if c.isupper() and word[i + 1].islower() and (word[i - 2:i].islower() or word[i - 2:i].isupper()) \
+                and (word[i - 2:i].islower() or word[i + 1:i + 3].islower()):
+            out.append(word[start:i])
+            start = i
+    return " ".join([*out, word[start:]]) if out else word
+_DIGIT_GLUE = re.compile(r"(\d)((?:tháng|năm|ngày)\b)|\b(tháng|năm|ngày)(\d)", re.IGNORECASE)
+
+
+def _split_glued(word: str) -> str:
+    """"thaovà" -> "thao và", "Kínhgửi" -> "Kính gửi": a word that is no syllable but two
+    syllables without their space. Only words with Vietnamese letters are tried (ASCII words
+    may be English or text that lost its diacritics); the split must be the only one."""
+    lower = word.lower()
+    if lower in syllables() or word.isascii() or is_syllable_shape(lower):
+        return word  # a word, or one that could be (names, rare syllables: "Thuân", "Loỏng")
+    words = syllables()
+    cuts = [i for i in range(2, len(word) - 1) if lower[:i] in words and lower[i:] in words]
+    return f"{word[:cuts[0]]} {word[cuts[0]:]}" if len(cuts) == 1 else word
+
+
+def unglue(text: str) -> str:
+    """Put back the spaces web copies and exports lose between words: "Kínhgửi", "ngày
+    05tháng", "HoàngTrung", "VIỆT NAMĐộc lập", "Thể thaovà" (Nghị định 30/2020 text is
+    written syllable by syllable, so two syllables in one token are two words)."""
+    text = _DIGIT_GLUE.sub(lambda m: " ".join(g for g in m.groups() if g), text)
+    return _TOKEN.sub(lambda m: " ".join(_split_glued(w) for w in _camel_cut(m.group()).split(" ")), text)

@@ -116,3 +116,46 @@ def test_a_portal_citation_line_identifies_a_partial_copy(tmp_path: Path) -> Non
     n = record.notice
     assert (n.doc_type, n.number, n.symbol, str(n.issued_date)) == ("Công văn", "6110", "UBND-KT", "2023-11-23")
     assert [d.date for t in record.tasks for d in t.deadlines] == [dt.date(2023, 12, 15)]
+
+
+@pytest.mark.parametrize(("glued", "spaced"), [
+    ("Kínhgửi: Bộ Tài chính", "Kính gửi: Bộ Tài chính"),
+    ("ngày 05tháng 4 năm2020", "ngày 05 tháng 4 năm 2020"),
+    ("Phó Thủ tướng HoàngTrung Hải", "Phó Thủ tướng Hoàng Trung Hải"),
+    ("VIỆT NAMĐộc lập", "VIỆT NAM Độc lập"),
+    ("Bộ Văn hóa, Thể thaovà Du lịch", "Bộ Văn hóa, Thể thao và Du lịch"),
+    # Words and names stay: acronyms, symbols, rare syllables, ASCII (English, or lost diacritics).
+    ("HĐND QĐ-UBND TTg QyĐ BGDĐT-KHCNTT CTr", "HĐND QĐ-UBND TTg QyĐ BGDĐT-KHCNTT CTr"),
+    ("Hoàng Văn Thuân, Tằng Loỏng, nguoi, Darussalam, COVID-19", "Hoàng Văn Thuân, Tằng Loỏng, nguoi, Darussalam, COVID-19"),
+])
+def test_words_glued_by_web_copies_are_spaced(glued: str, spaced: str) -> None:
+    from extractor.vntext import unglue
+
+    assert unglue(glued) == spaced
+
+
+def test_a_list_distributed_over_its_head(tmp_path: Path) -> None:
+    path = write(tmp_path, "\n".join([
+        "VĂN PHÒNG CHÍNH PHỦ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 100/VPCP-KTTH", "Hà Nội, ngày 02 tháng 3 năm 2020",
+        "Kính gửi: Các Bộ: Tài chính, Giao thông vận tải.",
+        "Xét đề nghị của Ủy ban nhân dân tỉnh Bình Định, Phó Thủ tướng giao các Bộ: Tài chính, Giao thông vận tải, "
+        "Nông nghiệp và Phát triển nông thôn xem xét, xử lý theo thẩm quyền, trả lời địa phương trước ngày 30/3/2020.",
+        "Văn phòng Chính phủ xin thông báo để các cơ quan biết, thực hiện./.",
+    ]))
+    tasks = extract_file(path).tasks
+    assert [list(t.responsible_units) for t in tasks] == [
+        ["Bộ Tài chính", "Bộ Giao thông vận tải", "Bộ Nông nghiệp và Phát triển nông thôn"]]
+
+
+def test_work_assigned_to_posts_and_through_an_introducing_item(tmp_path: Path) -> None:
+    path = write(tmp_path, "\n".join([
+        "TỈNH ỦY NINH BÌNH", "BAN CHỈ ĐẠO", "*", "ĐẢNG CỘNG SẢN VIỆT NAM", "Số 05-TB/BCĐ", "Ninh Bình, ngày 02 tháng 4 năm 2025",
+        "THÔNG BÁO", "Phân công nhiệm vụ thành viên Ban Chỉ đạo",
+        "- Căn cứ Quyết định số 10-QĐ/TU ngày 01/3/2025 của Ban Thường vụ Tỉnh ủy;",
+        "Ban Chỉ đạo phân công nhiệm vụ cho các thành viên như sau:",
+        "1. Đồng chí Giám đốc Sở Y tế, Thành viên Ban Chỉ đạo: Theo dõi công tác y tế cơ sở.",
+        "2. Về công tác tuyên truyền: Giao Sở Văn hóa, Thể thao và Du lịch chủ trì, có trách nhiệm:",
+        "- Xây dựng kế hoạch tuyên truyền năm 2025.",
+    ]))
+    tasks = extract_file(path).tasks
+    assert [list(t.responsible_units) for t in tasks] == [["Giám đốc Sở Y tế"], ["Sở Văn hóa, Thể thao và Du lịch"]]
