@@ -110,9 +110,13 @@ def _family(label: Label) -> tuple[str, int]:
     return (label.kind, label.depth if label.kind == "num" else 0)
 
 
+# Labels left before an attribute line by OCR and by flattened lists: "- a) Cơ quan chủ trì:", "a) a) …".
+_NESTED_LABELS = re.compile(r"^(?:[a-zđA-ZĐ]\)\s+)+")
+
+
 def is_attribute(p: Paragraph) -> bool:
     """'Đơn vị chủ trì: …', 'Thời gian: …' — a line that describes an activity (GUIDELINES rule 6)."""
-    head = fold(p.body).split(":", 1)
+    head = fold(_NESTED_LABELS.sub("", p.body)).split(":", 1)
     return len(head) == 2 and len(head[0]) < 40 and any(
         head[0].strip() == fold(a) or head[0].strip().startswith(fold(a) + " ") for a in table("sections")["attribute_prefixes"])
 
@@ -380,7 +384,15 @@ def mark_directive(root: Section) -> bool:
             visit(node.children, node_on, False, opener, request)
 
     visit(root.children, False, True, None)
+    for node in root.walk():
+        if node.paragraph is not None and not node.directive and _names_who_acts(node.attributes):
+            node.directive = True  # "1. Rà soát …" / "a) Cơ quan chủ trì: Sở Nội vụ" under "II. NỘI DUNG"
     return opener_seen
+
+
+def _names_who_acts(attributes: list[Paragraph]) -> bool:
+    keys = tuple(fold(k) for k in table("sections")["responsible_attributes"])
+    return any(fold(_NESTED_LABELS.sub("", a.body)).startswith(keys) for a in attributes)
 
 
 def _starts_with_any(p: Paragraph, key: str) -> bool:

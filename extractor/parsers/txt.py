@@ -139,7 +139,6 @@ class TextParser:
             raise InputError("file is not readable text (control characters: a binary file, or text in a broken font encoding)")
         if not text.strip():
             raise InputError("file holds no text")
-        markdown = path.suffix.lower() in (".md", ".markdown")
         lines: list[str] = []
         pages: list[int] = []
         page = 1
@@ -152,7 +151,8 @@ class TextParser:
                 page += raw_line.count("\f")
                 raw_line = raw_line.replace("\f", "")
             for piece in split_line(raw_line):
-                lines.append(strip_markdown(piece) if markdown else _MARKDOWN_EMPHASIS.sub("", piece))
+                # Markdown is recognised by its marks in any text file: "# II. NỘI DUNG" is a heading.
+                lines.append(strip_markdown(piece))
                 pages.append(page)
         blocks = rebuild_tables(lines, pages)
         return ParsedDocument(

@@ -245,15 +245,18 @@ def split_unit_list(text: str) -> list[str]:
 def attribute_units(section: Section) -> tuple[list[str], list[str]]:
     responsible: list[str] = []
     coordinating: list[str] = []
+    responsible_keys = tuple(fold(k) for k in table("sections")["responsible_attributes"])
     for p in section.attributes:
-        for part in re.split(r";\s*", p.body):
+        # "a) Cơ quan thực hiện: Sở Nội vụ b) Thời gian thực hiện: Quý IV": OCR and flattened
+        # lists put several attributes on one line.
+        for part in re.split(r";\s*|\s+(?=[a-zđA-ZĐ]\)\s)", p.body):
             key, _, value = part.partition(":")
-            k = fold(key).strip()
+            k = re.sub(r"^(?:[a-zđA-ZĐ]\)\s*)+", "", fold(key).strip())
             if not value.strip():
                 continue
             if "phối hợp" in k:
                 coordinating.extend(m.name for m in mentions(value))
-            elif any(w in k for w in ("chủ trì", "thực hiện", "người thực hiện", "đơn vị")):
+            elif k.startswith(responsible_keys) or "chủ trì" in k:
                 found = split_unit_list(value) if mention_at(value.strip(), 0) else [value.strip(" .")]
                 responsible.extend(found)
     return responsible, coordinating
