@@ -144,7 +144,7 @@ def actors_in_text(body: str) -> Actors:
         # Further clauses with their own subjects: "Ban QLDA số 1 …; Ban QLDA … tỉnh …".
         for clause in _CLAUSE.finditer(body):
             nxt = mention_at(body, clause.end())
-            if nxt and not nxt.group:
+            if nxt and (not nxt.group or nxt.name[:1].isupper()):  # "…; Thủ trưởng các cơ quan …"
                 units.extend(u for u in _names(body, _chain(body, nxt)) if u not in units)
         return Actors(units, "subject")
     assigned = assigned_in_text(body)
@@ -427,6 +427,20 @@ def _named_asker(text: str, cue_at: int) -> bool:
     return any(m.end >= cue_at - 1 and not m.group for m in mentions(text[:cue_at]))
 
 
+@cache
+def _obligation() -> re.Pattern[str]:
+    return re.compile(rf"\s+(?:{alternation(table('units')['obligation_cues'], folded=True)})(?!\w)")
+
+
+def _obliged(text: str) -> bool:
+    """Whether the unit that opens ``text`` is told what it must do ("… có trách nhiệm …")."""
+    first = mention_at(text, 0)
+    if first is None:
+        return False
+    chain = _chain(text, first)
+    return bool(_obligation().match(fold(text), chain[-1].end))
+
+
 def letter_drafts(structure: Structure, addressees: list[str]) -> list[TaskDraft]:
     """GUIDELINES rule 8: in a letter, a paragraph that asks a unit to act is a task."""
     out = []
@@ -440,8 +454,11 @@ def letter_drafts(structure: Structure, addressees: list[str]) -> list[TaskDraft
             # "Thực hiện Công văn số …, Sở Tài chính đề nghị Quý cơ quan …" asks; "Ngày …, Sở
             # có Văn bản … đề nghị …" and "Căn cứ …" paragraphs only tell what happened.
             continue
+        actors = actors_in_text(p.text)
         if assigned:
             units = assigned[0]
+        elif actors.how == "subject" and _obliged(p.text):
+            units = actors.units
         elif structure.has_opener and any(d.kind == "by_date" for d in find_deadlines(p.text, None, 2000)):
             # "Báo cáo của các cơ quan, đơn vị gửi về UBND tỉnh trước ngày 12/6/2026": a time
             # limit on the action asked for above.
