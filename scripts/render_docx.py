@@ -17,11 +17,14 @@ The DOCX files exercise the DOCX backend the way real notices do:
 
 Other lines holding only "|" are cell separators left by the text extraction, not text: dropped.
 Output is deterministic: fixed core properties and fixed zip timestamps, so re-running gives
-identical bytes. Usage: ``python scripts/render_docx.py [TXT_DIR [OUT_DIR]]``.
+identical bytes. Usage: ``python scripts/render_docx.py [--txt DIR] [--rendered ROOT]`` (defaults
+``corpus/txt`` and ``corpus/rendered``; the DOCX go to ``ROOT/docx``), e.g. ``--txt
+corpus/wide/txt --rendered corpus/wide/rendered`` for the wide set.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import io
 import re
@@ -46,6 +49,8 @@ from extractor.parsers.pipe_tables import column_role
 from extractor.parsers.txt import TextParser, decode_text
 
 ROOT = Path(__file__).resolve().parent.parent
+TXT_DIR = ROOT / "corpus" / "txt"
+RENDERED = ROOT / "corpus" / "rendered"
 FIXED_TIME = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 HEADER_SCAN_LINES = 16  # the letterhead sits within the first lines or not at all
@@ -125,10 +130,17 @@ def read_lines(path: Path) -> list[Line]:
             continue
         key = _key(text)
         found = next((i for i in range(position, len(raw_lines)) if _key(raw_lines[i]) == key), None)
-        if found is None:  # cannot happen: a line block is its raw line less emphasis markers
+        if found is not None:  # a line block is its raw line less emphasis markers...
+            lines.append(Line(text, raw_lines[found].strip()))
+            position = found + 1
+            continue
+        # ...or one piece of a raw line the TXT backend split into several lines: its
+        # emphasis is not recovered, and the next piece may come from the same raw line.
+        found = next((i for i in range(position, len(raw_lines)) if key in _key(raw_lines[i])), None)
+        if found is None:
             raise ValueError(f"{path.name}: line not found in the raw text: {text!r}")
-        lines.append(Line(text, raw_lines[found].strip()))
-        position = found + 1
+        lines.append(Line(text, text))
+        position = found
     return lines
 
 
@@ -552,19 +564,27 @@ def deterministic_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def main(argv: list[str]) -> int:
-    source = Path(argv[1]) if len(argv) > 1 else ROOT / "corpus" / "txt"
-    target = Path(argv[2]) if len(argv) > 2 else ROOT / "corpus" / "rendered" / "docx"
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--txt", type=Path, default=TXT_DIR, help="folder of the texts (default corpus/txt)")
+    parser.add_argument("--rendered", type=Path, default=RENDERED,
+                        help="output root; the DOCX go to its docx/ (default corpus/rendered)")
+    args = parser.parse_args(argv)
+    target = args.rendered / "docx"
     target.mkdir(parents=True, exist_ok=True)
-    count = 0
-    for path in sorted(source.glob("*.txt")):
+    count = changed = 0
+    for path in sorted(args.txt.glob("*.txt")):
         if "mojibake" in path.name:
             continue
-        (target / f"{path.stem}.docx").write_bytes(render(read_lines(path)))
+        data = render(read_lines(path))
+        out = target / f"{path.stem}.docx"
+        if not out.is_file() or out.read_bytes() != data:  # an unchanged file keeps its date,
+            out.write_bytes(data)  # so render_pdf.py does not redo its PDF
+            changed += 1
         count += 1
-    print(f"rendered {count} DOCX files into {target}")
+    print(f"rendered {count} DOCX files into {target} ({changed} changed)")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main())

@@ -16,7 +16,9 @@ on every corpus notice:
 
 The TXT and DOCX outputs are deterministic (the DOCX keep the source's zip entry order and
 timestamps). LibreOffice stamps dates into .doc/.odt, so one newer than its source is kept;
-``--force`` redoes them. Usage: ``python scripts/render_legacy.py [--force] [--timeout SECONDS]``.
+``--force`` redoes them. ``--txt`` and ``--rendered`` name another set's texts and renderings
+root (its ``docx/`` is read; ``tcvn3/``, ``vni/``, ``doc/`` and ``odt/`` are written). Usage:
+``python scripts/render_legacy.py [--txt DIR] [--rendered ROOT] [--force] [--timeout SECONDS]``.
 """
 
 from __future__ import annotations
@@ -38,8 +40,7 @@ from extractor.parsers.legacy_encodings import TCVN3, VNI, encode
 
 ROOT = Path(__file__).resolve().parent.parent
 TXT_DIR = ROOT / "corpus" / "txt"
-DOCX_DIR = ROOT / "corpus" / "rendered" / "docx"
-OUT = ROOT / "corpus" / "rendered"
+RENDERED = ROOT / "corpus" / "rendered"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FONTS = {TCVN3: (".VnTime", ".VnTimeH"), VNI: ("VNI-Times", "VNI-Times")}
 UNICODE_FONT = "Times New Roman"
@@ -248,26 +249,34 @@ def convert_office(files: list[Path], target: str, outdir: Path, timeout: float)
     return failed
 
 
+def shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--txt", type=Path, default=TXT_DIR, help="folder of the texts (default corpus/txt)")
+    parser.add_argument("--rendered", type=Path, default=RENDERED,
+                        help="renderings root: reads its docx/, writes the legacy forms beside it (default corpus/rendered)")
     parser.add_argument("--force", action="store_true", help="re-render .doc/.odt files that are up to date")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds for each LibreOffice run")
     args = parser.parse_args(argv)
 
-    texts = sorted(p for p in TXT_DIR.glob("*.txt") if "mojibake" not in p.name)
-    docx = sorted(DOCX_DIR.glob("*.docx"))
+    out = args.rendered.resolve()
+    texts = sorted(p for p in args.txt.glob("*.txt") if "mojibake" not in p.name)
+    docx = sorted((out / "docx").glob("*.docx"))
     for encoding in (TCVN3, VNI):
-        folder = OUT / encoding
+        folder = out / encoding
         folder.mkdir(parents=True, exist_ok=True)
         for path in texts:
             (folder / path.name).write_bytes(render_text(path.read_text(encoding="utf-8"), encoding))
         for path in docx:
             (folder / path.name).write_bytes(render_docx(path, encoding))
-        print(f"render_legacy: {len(texts)} .txt and {len(docx)} .docx in {encoding.upper()} to {folder.relative_to(ROOT)}")
+        print(f"render_legacy: {len(texts)} .txt and {len(docx)} .docx in {encoding.upper()} to {shown(folder)}")
 
     status = 0
     for target in ("doc", "odt"):
-        folder = OUT / target
+        folder = out / target
         folder.mkdir(parents=True, exist_ok=True)
         todo = [
             p for p in docx
@@ -275,14 +284,14 @@ def main(argv: list[str] | None = None) -> int:
             or (folder / f"{p.stem}.{target}").stat().st_mtime < p.stat().st_mtime
         ]
         if not todo:
-            print(f"render_legacy: {len(docx)} .{target} up to date in {folder.relative_to(ROOT)}")
+            print(f"render_legacy: {len(docx)} .{target} up to date in {shown(folder)}")
             continue
         try:
             failed = convert_office(todo, target, folder, args.timeout)
         except (subprocess.TimeoutExpired, subprocess.CalledProcessError) as exc:
             print(f"render_legacy: LibreOffice failed for .{target} ({exc})", file=sys.stderr)
             return 1
-        print(f"render_legacy: converted {len(todo) - len(failed)} of {len(todo)} to .{target} in {folder.relative_to(ROOT)}")
+        print(f"render_legacy: converted {len(todo) - len(failed)} of {len(todo)} to .{target} in {shown(folder)}")
         for name in failed:
             print(f"render_legacy: no .{target} produced for {name}", file=sys.stderr)
             status = 1

@@ -6,9 +6,10 @@ Each ``corpus/rendered/pdf/<stem>.pdf`` is rasterised page by page with pypdfium
 in a new PDF, ``corpus/rendered/scan/<stem>.pdf``: no text layer, just as a scanner delivers it.
 The settings keep the committed files small (~0.1-0.2 MB a page). The output depends only on the
 input and the settings (pdfium's creation date and file ID are fixed), so re-running does not churn the files; a scan
-newer than its source is kept unless ``--force``.
+newer than its source is kept unless ``--force``. ``--rendered ROOT`` works on another set's
+renderings (reads ``ROOT/pdf``, writes ``ROOT/scan``), e.g. ``--rendered corpus/wide/rendered``.
 
-Usage: python scripts/render_scans.py [--dpi 200] [--quality 60] [--force] [STEM ...]
+Usage: python scripts/render_scans.py [--rendered ROOT] [--dpi 200] [--quality 60] [--force] [STEM ...]
 """
 
 from __future__ import annotations
@@ -23,8 +24,11 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE_DIR = ROOT / "corpus" / "rendered" / "pdf"
-OUT_DIR = ROOT / "corpus" / "rendered" / "scan"
+RENDERED = ROOT / "corpus" / "rendered"
+
+
+def shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def scan(source: Path, target: Path, *, dpi: int, quality: int) -> int:
@@ -70,21 +74,24 @@ def scan(source: Path, target: Path, *, dpi: int, quality: int) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rendered", type=Path, default=RENDERED,
+                        help="renderings root: reads its pdf/, writes its scan/ (default corpus/rendered)")
     parser.add_argument("stems", nargs="*", help="only these documents (file stems)")
     parser.add_argument("--dpi", type=int, default=200, help="raster resolution (default 200)")
     parser.add_argument("--quality", type=int, default=60, help="JPEG quality (default 60)")
     parser.add_argument("--force", action="store_true", help="re-render scans that are up to date")
     args = parser.parse_args(argv)
 
-    sources = sorted(SOURCE_DIR.glob("*.pdf"))
+    source_dir, out_dir = args.rendered.resolve() / "pdf", args.rendered.resolve() / "scan"
+    sources = sorted(source_dir.glob("*.pdf"))
     if args.stems:
         sources = [s for s in sources if s.stem in set(args.stems)]
     if not sources:
-        print(f"render_scans: no PDFs found in {SOURCE_DIR.relative_to(ROOT)} (run scripts/render_pdf.py)", file=sys.stderr)
+        print(f"render_scans: no PDFs found in {shown(source_dir)} (run scripts/render_pdf.py)", file=sys.stderr)
         return 1
     done = pages = 0
     for source in sources:
-        target = OUT_DIR / source.name
+        target = out_dir / source.name
         if not args.force and target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
             continue
         try:
@@ -93,8 +100,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"render_scans: {source.name}: {exc}", file=sys.stderr)
             return 1
         done += 1
-    size = sum(p.stat().st_size for p in OUT_DIR.glob("*.pdf")) / 1e6
-    print(f"render_scans: {done} of {len(sources)} rendered ({pages} pages) to {OUT_DIR.relative_to(ROOT)}; "
+    size = sum(p.stat().st_size for p in out_dir.glob("*.pdf")) / 1e6
+    print(f"render_scans: {done} of {len(sources)} rendered ({pages} pages) to {shown(out_dir)}; "
           f"{size:.1f} MB in all")
     return 0
 
