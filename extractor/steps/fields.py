@@ -181,6 +181,12 @@ _BEFORE_NOT_FIGURE = re.compile(fold(
 ))
 
 
+# A number right before an item label counts nothing: OCR reads a bullet as "6" ("6 b) …").
+_LABEL_AFTER = re.compile(r"^\s+[a-zđ]\)\s")
+# Later numbers of a list of document numbers: "các công văn số 614, 615, 616-CV/VPTW".
+_NUMBER_LIST = re.compile(fold(r"\bsố\s+\d+[a-z]?(?:\s*[,;]\s*\d+[a-z]?)*\s*(?:,|;|và)\s*$"))
+
+
 def find_figures(text: str, masked: list[tuple[int, int]]) -> list[FigureFound]:
     """Quantities; ``masked`` spans (dates, codes, references, labels) are not figures."""
     folded = fold(text)
@@ -195,7 +201,8 @@ def find_figures(text: str, masked: list[tuple[int, int]]) -> list[FigureFound]:
         before = folded[max(0, s - 16):s]
         after = folded[e:e + 12]
         percent = after.lstrip().startswith("%")
-        if not percent and (_BEFORE_NOT_FIGURE.search(before) or _DURATION.match(after)):
+        if not percent and (_BEFORE_NOT_FIGURE.search(before) or _DURATION.match(after)
+                            or _NUMBER_LIST.search(folded[max(0, s - 40):s]) or _LABEL_AFTER.match(after)):
             continue
         if 1900 <= value <= 2100 and "," not in m.group(1) and not after.lstrip().startswith("%"):
             continue  # a year
