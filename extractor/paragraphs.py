@@ -128,7 +128,7 @@ def _continues(group: list[Line], line: Line, wrap_width: int) -> bool:
         # a new article; other labels at a line start always open an item.
         return label.kind in ("article", "part") and line.kind == "line" and not line.blank_before and not (
             _TERMINAL.search(prev) or _is_upper(prev))
-    if prev.endswith(",") or re.search(r"\s(?:và|của|các|với|tại|theo|về)$", prev):
+    if prev.endswith(",") or re.search(r"\s(?:và|của|các|với|tại|theo|về|[Gg]iao|đề nghị|yêu cầu)$", prev):
         return True  # a sentence cannot end on a comma or a connecting word
     if group[0].text.startswith("Kính gửi") and len(prev) < 0.75 * wrap_width and not _starts_lower(text):
         return False  # "Kính gửi: Bộ Xây dựng" then the body

@@ -24,10 +24,11 @@ from .vocab import alternation, table
 
 # The number line of every document form: "Số: 59/1999/QĐ-UB", "Số: /TB-UBND" (left blank in
 # a draft), "Số 12-TB/TU" and "Số -TB/BCĐ" (Party documents: number, hyphen, symbol).
-# The type may lead ("Nghị quyết số: 110/2023/QH15"); OCR reads the colon as "l" or ";"; a
+# The type may lead, with the colon ("Nghị quyết số: 110/2023/QH15"; a portal's title "Quyết định
+# số 1961/2019/QĐ-UBND tỉnh Kiên Giang" is no number line); OCR reads the colon as "l" or ";"; a
 # symbol may be spaced ("Số:42582 /BTC - TCT").
 NUMBER_LINE = re.compile(
-    rf"^(?:(?:{alternation(table('doc_types')['types'] + table('doc_types')['legal_types'])})\s+)?[Ss]ố\s*[:;l]?\s*"
+    rf"^(?:(?:{alternation(table('doc_types')['types'] + table('doc_types')['legal_types'])})\s+số\s*:|[Ss]ố\s*[:;l]?)\s*"
     r"(?P<num>\d+[a-zA-Z]?)?\s*(?P<sep>[/-])\s*(?P<sym>[\dA-ZĐ][^\s|,]*(?:\s+-\s+[A-ZĐ][^\s|,]*)*)")
 PLACE_DATE = re.compile(r"[^\W\d_][^,|\n]{1,60}?\s*,\s*ngày\b.{0,30}?\btháng\b.{0,12}?\bnăm\s*\d{4}", re.IGNORECASE)
 # A document's number and symbol as cited: "59/1999/QĐ-UB", "568/QĐ-TCT", "12-TB/TU".
@@ -214,6 +215,11 @@ def _is_letterhead_line(p: Paragraph) -> bool:
 
 
 @cache
+def _stamp_lines() -> tuple[str, ...]:
+    return tuple(fold(w) for w in table("sections")["incoming_stamp_lines"])
+
+
+@cache
 def _mottos() -> tuple[str, ...]:
     return tuple(_letters_only(m) for m in table("sections")["letterhead_mottos"])
 
@@ -276,11 +282,13 @@ def split_parts(layout: Layout) -> tuple[tuple[Paragraph, ...], tuple[Paragraph,
         p = paras[i]
         f = fold(p.text)
         short = len(f) < 120
-        if f.startswith("kính gửi"):
+        if f.startswith(_stamp_lines()) or re.match(r"^đến\b.{0,12}số", f):
+            i += 1  # the receiving office's stamp ("ĐẾN Số: 1998", "Ngày: 15/9/2026", "Chuyển: …")
+        elif f.startswith("kính gửi"):
             i += 1
             while i < len(paras) and paras[i].label and paras[i].label.kind in ("dash", "plus", "dot"):
                 i += 1
-        elif p.label is None and p.text.isupper() and len(p.text) < 80:
+        elif p.label is None and p.text.isupper() and (len(p.text) < 80 or (_is_title(p) and len(p.text) < 400)):
             i += 1
             nxt = paras[i] if i < len(paras) else None
             if nxt is not None and _is_title(p) and not nxt.label and len(nxt.text) < 300 and not nxt.text.isupper() \

@@ -49,7 +49,8 @@ _ACRONYM = re.compile(r"^[A-ZĐ][A-ZĐ&]+$")
 def _lexicon() -> dict:
     units = table("units")
     heads = alternation(units["head_nouns"])
-    groups = alternation(units["group_heads"])
+    # A group opening a sentence is capitalised ("Các cơ sở đào tạo chủ động …").
+    groups = alternation(units["group_heads"] + [g[:1].upper() + g[1:] for g in units["group_heads"]])
     titled_groups = alternation([g for g in units["group_heads"] if g[:1].isupper()])
     stops = alternation(units["responsible_verbs"] + ["chưa", "đã", "đang", "được giao", "để", "theo", "trong việc", "như sau"])
     return {

@@ -99,6 +99,11 @@ def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
         f = fold(p.text)
         if p.text.isupper() and meta.doc_type is None:
             for t in sorted(types["types"], key=len, reverse=True):
+                if f.startswith(fold(t)) and len(f) > len(t) + 12 and f[len(t)] == " " and (
+                        i + 1 == len(header) or fold(header[i + 1].text).startswith(("căn cứ", "kính gửi"))):
+                    # "QUYẾT ĐỊNH BAN HÀNH QUY CHẾ …": title and subject wrapped into one paragraph.
+                    meta.doc_type, meta.subject = t, p.text[len(t):].strip()
+                    break
                 if f.startswith(fold(t)) and len(f) < len(t) + 12:
                     meta.doc_type = t
                     nxt = header[i + 1] if i + 1 < len(header) else None

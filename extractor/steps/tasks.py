@@ -74,6 +74,7 @@ def _cue_regex(key: str) -> re.Pattern[str]:
 
 _ASSIGN = _cue_regex("assigner_cues")
 _COORD = _cue_regex("coordination_cues")
+_OPENER_ASSIGN = _cue_regex("opener_assigner_cues")
 
 
 def _chain(text: str, first: UnitMention) -> list[UnitMention]:
@@ -106,11 +107,11 @@ def _names(text: str, chain: list[UnitMention]) -> list[str]:
     return out
 
 
-def assigned_in_text(body: str) -> tuple[list[str], int, bool] | None:
+def assigned_in_text(body: str, cues: re.Pattern[str] | None = None) -> tuple[list[str], int, bool] | None:
     """Units named after an assigner cue ("giao", "đề nghị", "yêu cầu"), where the cue is, and
     whether they are only groups ("các tổ chức, cá nhân …")."""
     folded = fold(body)
-    for cue in _ASSIGN.finditer(folded):
+    for cue in (cues or _ASSIGN).finditer(folded):
         m = mention_at(body, cue.end())
         if m:
             chain = _chain(body, m)
@@ -272,6 +273,9 @@ def is_formula(p: Paragraph) -> bool:
     f = fold(p.text)
     if len(p.text) < 400 and any(fold(c) in f for c in table("sections")["non_task_clauses"]):
         return True
+    if p.label is not None and p.label.kind == "article" and fold(p.body).startswith(
+            tuple(fold(w) for w in table("sections")["non_task_articles"])):
+        return True
     return len(p.text) < 160 and bool(_FORMULA.search(f))
 
 
@@ -354,7 +358,7 @@ def draft_tasks(structure: Structure, addressees: list[str]) -> list[TaskDraft]:
         if not responsible and opener is not None:
             # "Ban Chỉ đạo … phân công nhiệm vụ cho các thành viên như sau:": those asked act,
             # not the body that asks.
-            asked = assigned_in_text(opener.text)
+            asked = assigned_in_text(opener.text) or assigned_in_text(opener.text, _OPENER_ASSIGN)
             responsible = asked[0] if asked else responsible_in_text(opener.text)
         if not responsible and generic_named:
             responsible = generic_named
