@@ -184,8 +184,9 @@ def build_layout(doc: NormalisedDocument) -> Layout:
         if line.kind != "table_row" and _PAGE_NUMBER.match(line.text) and groups and i + 1 < len(doc.lines):
             # A bare page number between two pieces of running text.
             nxt = doc.lines[i + 1]
-            if not _TERMINAL.search(groups[-1][-1].text) or _starts_lower(nxt.text) or nxt.page != line.page:
-                continue
+            if not _TERMINAL.search(groups[-1][-1].text) or _starts_lower(nxt.text) or nxt.page != line.page \
+                    or (line.kind == "line" and line.blank_before and nxt.blank_before):
+                continue  # (a number alone between blank lines is a page number of an OCR'd text)
         if groups and groups[-1][-1].kind != "table_row" and _continues(groups[-1], line, width):
             groups[-1].append(line)
         else:

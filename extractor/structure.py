@@ -33,6 +33,7 @@ NUMBER_LINE = re.compile(
 PLACE_DATE = re.compile(r"[^\W\d_][^,|\n]{1,60}?\s*,\s*ngày\b.{0,30}?\btháng\b.{0,12}?\bnăm\s*\d{4}", re.IGNORECASE)
 # A document's number and symbol as cited: "59/1999/QĐ-UB", "568/QĐ-TCT", "12-TB/TU".
 _NUMBER_AND_SYMBOL = re.compile(r"(?<![\w/])\d+[a-z]?(?:/\d{4})?[/-][A-ZĐ][A-ZĐa-z]*[-/][A-ZĐ][\wĐ-]*")
+_TYPE_WORDS = alternation(table("doc_types")["types"] + table("doc_types")["legal_types"])
 # The line under an appendix title that ties it to its document (Nghị định 30/2020, Phụ lục I).
 _ANNEX_LINES = ("(ban hành kèm theo", "(kèm theo")
 AUTHORITY = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.\s")
@@ -251,7 +252,7 @@ def notice_marks(paras: tuple[Paragraph, ...], limit: int = 15000) -> list[str]:
             found.append("number")
         elif has_motto(p.text):
             found.append("motto")
-        elif k < 3 and _NUMBER_AND_SYMBOL.search(p.text[:200]):
+        elif k < 3 and _NUMBER_AND_SYMBOL.match(re.sub(rf"^(?:{_TYPE_WORDS})\s+(?:số\s*)?", "", p.text[:200])):
             found.append("symbol")  # a portal's or an export's title line: "568/QĐ-TCT | Mục lục"
         elif p.text.isupper() and _is_title(p) and len(p.text) < 120:
             found.append("title")
