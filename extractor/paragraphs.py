@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
+from .letterhead import NUMBER_LINE, is_rule
 from .normalise import Line, NormalisedDocument
 from .unitnames import mentions
+from .vntext import fold
 from .vocab import table
 
 
@@ -109,13 +111,20 @@ def names_only(text: str) -> bool:
     return bool(text.strip()) and not re.sub(r"\b(?:và|các)\b|[,;/\s]", "", rest)
 
 
+@cache
+def _type_titles() -> frozenset[str]:
+    return frozenset(fold(t) for t in table("doc_types")["types"] + table("doc_types")["legal_types"])
+
+
 def _continues(group: list[Line], line: Line, wrap_width: int) -> bool:
     """Whether ``line`` continues the paragraph whose lines so far are ``group``."""
     prev = group[-1].text
     text = line.text
     joined = " ".join(g.text for g in group)
-    if line.kind == "table_row" or _OPENERS.match(text):
+    if line.kind == "table_row" or _OPENERS.match(text) or NUMBER_LINE.match(text) or is_rule(text) or is_rule(prev):
         return False
+    if len(group) == 1 and _is_upper(prev) and fold(prev).strip() in _type_titles():
+        return False  # the type's title stands alone ("NGHỊ QUYẾT"); the subject below is its own
     if group[0].text.startswith("(") and prev.endswith(")"):
         return False  # a parenthetical note such as "(Gửi kèm: …)" ends with its bracket
     label = find_label(text)

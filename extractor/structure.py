@@ -13,32 +13,17 @@ sentence that opens the directive part ("… kết luận như sau:") and the cl
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
+from .letterhead import ANNEX_LINES, AUTHORITY, NUMBER_AND_SYMBOL, NUMBER_LINE, PLACE_DATE, SUBJECT_LINE, TYPE_WORDS, has_motto
 from .paragraphs import Label, Layout, Paragraph, names_only
 from .unitnames import mention_at
 from .vntext import fold
-from .vocab import alternation, table
+from .vocab import table
 
-# The number line of every document form: "Số: 59/1999/QĐ-UB", "Số: /TB-UBND" (left blank in
-# a draft), "Số 12-TB/TU" and "Số -TB/BCĐ" (Party documents: number, hyphen, symbol).
-# The type may lead, with the colon ("Nghị quyết số: 110/2023/QH15"; a portal's title "Quyết định
-# số 1961/2019/QĐ-UBND tỉnh Kiên Giang" is no number line); OCR reads the colon as "l" or ";"; a
-# symbol may be spaced ("Số:42582 /BTC - TCT").
-NUMBER_LINE = re.compile(
-    rf"^(?:(?:{alternation(table('doc_types')['types'] + table('doc_types')['legal_types'])})\s+số\s*:|[Ss]ố\s*[:;l]?)\s*"
-    r"(?P<num>\d+[a-zA-Z]?)?\s*(?P<sep>[/-])\s*(?P<sym>[\dA-ZĐ][^\s|,]*(?:\s+-\s+[A-ZĐ][^\s|,]*)*)")
-PLACE_DATE = re.compile(r"[^\W\d_][^,|\n]{1,60}?\s*,\s*ngày\b.{0,30}?\btháng\b.{0,12}?\bnăm\s*\d{4}", re.IGNORECASE)
-# A document's number and symbol as cited: "59/1999/QĐ-UB", "568/QĐ-TCT", "12-TB/TU".
-_NUMBER_AND_SYMBOL = re.compile(r"(?<![\w/])\d+[a-z]?(?:/\d{4})?[/-][A-ZĐ][A-ZĐa-z]*[-/][A-ZĐ][\wĐ-]*")
-_TYPE_WORDS = alternation(table("doc_types")["types"] + table("doc_types")["legal_types"])
-# The line under an appendix title that ties it to its document (Nghị định 30/2020, Phụ lục I).
-_ANNEX_LINES = ("(ban hành kèm theo", "(kèm theo")
-AUTHORITY = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.\s")
 _SIGNATURE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.\s|^(?:CHỦ TỊCH|GIÁM ĐỐC|CHÁNH VĂN PHÒNG|PHÓ )[^a-zà-ỹ]*$")
-_DOC_TITLE_OR_SUBJECT = re.compile(r"^(?:V/v\b|Kính\s+gửi)", re.IGNORECASE)
+_KINH_GUI = re.compile(r"^Kính\s+gửi", re.IGNORECASE)
 
 
 def _is_title(p: Paragraph) -> bool:
@@ -186,20 +171,6 @@ def build_tree(paragraphs: tuple[Paragraph, ...]) -> Section:
     return root
 
 
-def _letters_only(text: str) -> str:
-    """Lower-case ASCII letters of ``text``: OCR and legacy fonts lose diacritics and spaces
-    ("CONG HOA XÃ HOI CH.Ủ NGHIA"), the motto's letters stay."""
-    plain = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    return re.sub(r"[^a-z]", "", plain.lower())
-
-
-def has_motto(text: str) -> bool:
-    """The national motto or the Party's ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự
-    do - Hạnh phúc", "ĐẢNG CỘNG SẢN VIỆT NAM"), however damaged its diacritics and spaces."""
-    letters = _letters_only(text[:300])
-    return any(m in letters for m in _mottos())
-
-
 def _is_letterhead_anchor(p: Paragraph) -> bool:
     """A line only a letterhead holds: the national motto (or the Party's), the number line."""
     return has_motto(p.text) or bool(NUMBER_LINE.match(p.text))
@@ -218,11 +189,6 @@ def _is_letterhead_line(p: Paragraph) -> bool:
 @cache
 def _stamp_lines() -> tuple[str, ...]:
     return tuple(fold(w) for w in table("sections")["incoming_stamp_lines"])
-
-
-@cache
-def _mottos() -> tuple[str, ...]:
-    return tuple(_letters_only(m) for m in table("sections")["letterhead_mottos"])
 
 
 def document_start(paras: tuple[Paragraph, ...]) -> int:
@@ -252,13 +218,13 @@ def notice_marks(paras: tuple[Paragraph, ...], limit: int = 15000) -> list[str]:
             found.append("number")
         elif has_motto(p.text):
             found.append("motto")
-        elif k < 3 and _NUMBER_AND_SYMBOL.match(re.sub(rf"^(?:{_TYPE_WORDS})\s+(?:số\s*)?", "", p.text[:200])):
+        elif k < 3 and NUMBER_AND_SYMBOL.match(TYPE_WORDS.sub("", p.text[:200])):
             found.append("symbol")  # a portal's or an export's title line: "568/QĐ-TCT | Mục lục"
         elif p.text.isupper() and _is_title(p) and len(p.text) < 120:
             found.append("title")
         elif PLACE_DATE.search(p.text[:300]):
             found.append("place_date")
-        elif any(a in f[:400] for a in _ANNEX_LINES):
+        elif any(a in f[:400] for a in ANNEX_LINES):
             found.append("annex")
         elif f.startswith(("kính gửi", "v/v")):
             found.append("addressee")
@@ -292,10 +258,10 @@ def split_parts(layout: Layout) -> tuple[tuple[Paragraph, ...], tuple[Paragraph,
         elif p.label is None and p.text.isupper() and (len(p.text) < 80 or (_is_title(p) and len(p.text) < 400)):
             i += 1
             nxt = paras[i] if i < len(paras) else None
-            if nxt is not None and _is_title(p) and not nxt.label and len(nxt.text) < 300 and not nxt.text.isupper() \
-                    and not re.match(r"^(Căn cứ|Thực hiện|Ngày|Kính gửi)\b", nxt.text):
+            if nxt is not None and _is_title(p) and not nxt.label and len(nxt.text) < 300 \
+                    and not re.match(r"^(Căn cứ|CĂN CỨ|Thực hiện|Ngày|Kính gửi)\b", nxt.text):
                 i += 1  # the line under the title is its subject (trích yếu)
-        elif _DOC_TITLE_OR_SUBJECT.match(p.text) or not any(c.isalpha() for c in p.text) or NUMBER_LINE.match(p.text) \
+        elif SUBJECT_LINE.match(p.text) or _KINH_GUI.match(p.text) or not any(c.isalpha() for c in p.text) or NUMBER_LINE.match(p.text) \
                 or has_motto(p.text) or (short and (
                 re.search(r",\s*ngày\b.{0,30}năm\b", f) or "tự do" in f or f.startswith("số"))):
             i += 1

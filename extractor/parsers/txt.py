@@ -32,7 +32,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # Markdown exports (docling, markitdown, MinerU, hand transcriptions) break lines inside a
 # table cell with "<br>" and quote stamps with ">"; a flattened two-column letterhead keeps its
 # columns apart with TABs. Each piece is a line of its own.
-_LINE_BREAKS = re.compile(r"<br\s*/?>|(?<=\S)\t+(?=\S)", re.IGNORECASE)
+# A web copy may also run the header's lines together: "Số: 19046/BTC-TCHQ V/v hướng dẫn …",
+# "Hà Nội, ngày 29 tháng 12 năm 2014 Kính gửi: Cục Hải quan …".
+_LINE_BREAKS = re.compile(r"<br\s*/?>|(?<=\S)\t+(?=\S)|(?<=\S)\s+(?=Kính gửi\s*:|V/v\s)", re.IGNORECASE)
 _PAGE_MARK = re.compile(r"^\s*[-=]{2,}\s*(?:PAGE|Page|page|TRANG|Trang)\s+\d+\s*[-=]{2,}\s*$")
 _MARKDOWN_QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
 
@@ -105,7 +107,7 @@ def _cp1252(data: bytes) -> str:
 def split_line(line: str) -> list[str]:
     """A source line as the lines it stands for: "<br>" and inner TABs break it; a Markdown
     quote mark goes (a quoted incoming stamp is read like any other line)."""
-    if not ("<" in line or "\t" in line or ">" in line[:4]):
+    if not ("<" in line or "\t" in line or ">" in line[:4] or "V/v" in line or "Kính gửi" in line):
         return [line]
     line = _MARKDOWN_QUOTE.sub("", line)
     if line.lstrip().startswith("|"):

@@ -7,15 +7,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ..letterhead import NUMBER_LINE, PLACE_DATE, SUBJECT_LINE, without_motto
 from ..paragraphs import Paragraph
-from ..structure import NUMBER_LINE, Structure
+from ..structure import Structure
 from ..vnnum import safe_date
 from ..vntext import fold
 from ..vocab import table
 
-_PLACE_DATE = re.compile(
-    r"(?P<place>[^\W\d_][^,|\n]{1,60}?)\s*,\s*ng[aà]y[\s.…]*(?P<d>\d{1,2})?[\s.…]*th[aá]ng[\s.…]*(?P<m>\d{1,2})?[\s.…]*"
-    r"n[aă]m\b\s*(?P<y>\d{4})?", re.IGNORECASE)  # "thang", "nam": OCR and web copies lose diacritics
 _MOTTO_TAIL = re.compile(r"^.*(?:Hạnh phúc|Hạnh Phúc|HẠNH PHÚC)\s*")
 # A web portal's own line naming the document it shows: "(Theo Công văn số 2052/UBND-KT, ngày 06/5/2024)".
 _PORTAL_CITATION = re.compile(
@@ -89,7 +87,7 @@ def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
             # "59/1999/QĐ-UB": the letters after the year; Party "12-TB/TU": all of it.
             symbol = re.sub(r"\s+", "", symbol)
             meta.symbol = (symbol.split("/")[-1] if m.group("sep") == "/" else symbol).strip(" .,")
-        m = _PLACE_DATE.search(line)
+        m = PLACE_DATE.search(line)
         if m and meta.issued_year is None and meta.place is None:
             meta.place = place_name(m.group("place"))
             meta.issued_year = int(m.group("y")) if m.group("y") else None
@@ -107,11 +105,12 @@ def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
                 if f.startswith(fold(t)) and len(f) < len(t) + 12:
                     meta.doc_type = t
                     nxt = header[i + 1] if i + 1 < len(header) else None
-                    if nxt is not None and not nxt.text.isupper() and not fold(nxt.text).startswith("kính gửi"):
+                    if nxt is not None and not fold(nxt.text).startswith(("kính gửi", "căn cứ")) and not nxt.label:
                         meta.subject = nxt.text
                     break
-        if p.text.startswith("V/v") and meta.subject is None:
-            meta.subject = p.text[3:].strip(" :")
+        v = SUBJECT_LINE.match(p.text)
+        if v and meta.subject is None:
+            meta.subject = p.text[v.end():].strip(" :")
     if meta.symbol is None:
         _read_portal_citation(meta, structure)
     if meta.doc_type is None and meta.symbol:
@@ -122,11 +121,12 @@ def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
     # Issuer: the capitalised lines before the national motto.
     issuer_lines: list[str] = []
     for line in (x for p in header for x in _lines(p, text)):
-        if NUMBER_LINE.match(line) or _PLACE_DATE.search(line):
+        if NUMBER_LINE.match(line) or PLACE_DATE.search(line):
             break
-        if fold(line).startswith(("cộng h", "độc lập")):
+        line = without_motto(line)  # "BỘ TÀI CHÍNH CỘNG HÒA XÃ HỘI …": both columns on one line
+        if not line.strip() or fold(line).startswith(("cộng h", "độc lập")):
             continue  # the national motto, read between the issuer's lines in a two-column header
-        if line.isupper():
+        if line.isupper() and any(c.isalpha() for c in line):
             line = line.strip(" |")
             if issuer_lines and re.match(r"^(?:TỈNH|HUYỆN|XÃ|PHƯỜNG|THỊ XÃ|THỊ TRẤN|THÀNH PHỐ|QUẬN)\b", line):
                 issuer_lines[-1] += " " + line  # "ỦY BAN NHÂN DÂN" / "HUYỆN BẮC SƠN" is one name

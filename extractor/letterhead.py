@@ -1,0 +1,77 @@
+"""The lines of a document's letterhead (Nghị định 30/2020/NĐ-CP, Phụ lục I; Hướng dẫn
+36-HD/VPTW for Party documents), as several stages recognise them: shared knowledge, like
+``unitnames``. Paragraph building must not join them to their neighbours; structure finds the
+header by them; metadata reads number, symbol, place and date from them.
+
+Each form is written as documents of every issuer write it, and as copies damage it: a
+portal's title before the letterhead, OCR's lost diacritics and colons, flattened columns.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from .vocab import alternation, table
+
+_TYPES = alternation(table("doc_types")["types"] + table("doc_types")["legal_types"])
+
+# "Số: 59/1999/QĐ-UB", "Số: /TB-UBND" (left blank in a draft), "Số 12-TB/TU" and "Số -TB/BCĐ"
+# (Party documents: number, hyphen, symbol). The type may lead, with the colon ("Nghị quyết số:
+# 110/2023/QH15"; a portal's title "Quyết định số 1961/2019/QĐ-UBND tỉnh Kiên Giang" is no
+# number line); OCR reads the colon as "l" or ";"; a symbol may be spaced ("Số:42582 /BTC - TCT").
+NUMBER_LINE = re.compile(
+    rf"^(?:(?:{_TYPES})\s+số\s*:|[Ss]ố\s*[:;l]?)\s*"
+    r"(?P<num>\d+[a-zA-Z]?)?\s*(?P<sep>[/-])\s*(?P<sym>[\dA-ZĐ][^\s|,]*(?:\s+-\s+[A-ZĐ][^\s|,]*)*)")
+
+# "Hà Nội, ngày 05 tháng 4 năm 2024"; a draft leaves day, month or year blank ("ngày … tháng 4
+# năm 2025", "ngày tháng năm"); OCR and web copies lose diacritics ("thang", "nam").
+PLACE_DATE = re.compile(
+    r"(?P<place>[^\W\d_][^,|\n]{1,60}?)\s*,\s*ng[aà]y[\s.…]*(?P<d>\d{1,2})?[\s.…]*th[aá]ng[\s.…]*(?P<m>\d{1,2})?[\s.…]*"
+    r"n[aă]m\b\s*(?P<y>\d{4})?", re.IGNORECASE)
+
+# The subject line of a letter, also as OCR reads it ("Viv:", "V/V", "V.v").
+SUBJECT_LINE = re.compile(r"^(?:[Vv]\s*[/.]\s*[vV]|Viv|VIV)\b\s*:?\s*")
+
+# A document's number and symbol as cited: "59/1999/QĐ-UB", "568/QĐ-TCT", "12-TB/TU".
+NUMBER_AND_SYMBOL = re.compile(r"(?<![\w/])\d+[a-z]?(?:/\d{4})?[/-][A-ZĐ][A-ZĐa-z]*[-/][A-ZĐ][\wĐ-]*")
+TYPE_WORDS = re.compile(rf"^(?:{_TYPES})\s+(?:số\s*)?")
+
+# The line under an appendix title that ties it to its document.
+ANNEX_LINES = ("(ban hành kèm theo", "(kèm theo")
+
+# The signer's authority: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "TL.", "TUQ.", "Q.".
+AUTHORITY = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.\s")
+
+
+def letters_only(text: str) -> str:
+    """Lower-case ASCII letters of ``text``: OCR and legacy fonts lose diacritics and spaces
+    ("CONG HOA XÃ HOI CH.Ủ NGHIA"), the motto's letters stay."""
+    plain = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return re.sub(r"[^a-z]", "", plain.lower())
+
+
+@cache
+def _mottos() -> tuple[str, ...]:
+    return tuple(letters_only(m) for m in table("sections")["letterhead_mottos"])
+
+
+def has_motto(text: str) -> bool:
+    """The national motto or the Party's ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự
+    do - Hạnh phúc", "ĐẢNG CỘNG SẢN VIỆT NAM"), however damaged its diacritics and spaces."""
+    letters = letters_only(text[:300])
+    return any(m in letters for m in _mottos())
+
+
+_MOTTO_START = re.compile(r"\s*(?:C[OÔỘ]NG\s*H[OÒ]A|Độc\s+lập|ĐỘC\s+LẬP|Doc\s+lap|ĐẢNG\s+CỘNG\s+SẢN)\b.*$")
+
+
+def without_motto(line: str) -> str:
+    """An issuer line with the motto flattened onto it cut off ("BỘ TÀI CHÍNH CỘNG HÒA XÃ HỘI …")."""
+    return _MOTTO_START.sub("", line) if has_motto(line) else line
+
+
+def is_rule(text: str) -> bool:
+    """A rule under the issuer or the motto ("-------", "*****", "———"): no letters or digits."""
+    return bool(text.strip()) and not any(c.isalnum() for c in text)
