@@ -121,7 +121,9 @@ def _continues(group: list[Line], line: Line, wrap_width: int) -> bool:
     prev = group[-1].text
     text = line.text
     joined = " ".join(g.text for g in group)
-    if line.kind == "table_row" or _OPENERS.match(text) or NUMBER_LINE.match(text) or is_rule(text) or is_rule(prev):
+    # (a number line as written, capitalised: "số 206/KH-UBND" wrapped onto a line opens nothing)
+    if line.kind == "table_row" or _OPENERS.match(text) or (text[:1] != "s" and NUMBER_LINE.match(text)) \
+            or is_rule(text) or is_rule(prev):
         return False
     if len(group) == 1 and _is_upper(prev) and fold(prev).strip() in _type_titles():
         return False  # the type's title stands alone ("NGHỊ QUYẾT"); the subject below is its own
