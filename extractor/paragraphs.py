@@ -196,8 +196,8 @@ def build_layout(doc: NormalisedDocument) -> Layout:
             # A bare page number between two pieces of running text.
             nxt = doc.lines[i + 1]
             if not _TERMINAL.search(groups[-1][-1].text) or _starts_lower(nxt.text) or nxt.page != line.page \
-                    or (line.kind == "line" and line.blank_before and nxt.blank_before):
-                continue  # (a number alone between blank lines is a page number of an OCR'd text)
+                    or line.kind == "paragraph" or (line.kind == "line" and line.blank_before and nxt.blank_before):
+                continue  # (a number alone between blank lines, or as a Word paragraph, is a page number)
         if groups and groups[-1][-1].kind != "table_row" and _continues(groups[-1], line, width):
             groups[-1].append(line)
         else:

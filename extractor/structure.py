@@ -191,6 +191,12 @@ def _stamp_lines() -> tuple[str, ...]:
     return tuple(fold(w) for w in table("sections")["incoming_stamp_lines"])
 
 
+def _is_strong_header(p: Paragraph) -> bool:
+    """A line that only a letterhead holds, below which the header still goes on."""
+    return has_motto(p.text) or bool(NUMBER_LINE.match(p.text)) or _KINH_GUI.match(p.text) is not None or (
+        len(p.text) < 120 and PLACE_DATE.search(p.text) is not None)
+
+
 def document_start(paras: tuple[Paragraph, ...]) -> int:
     """Index of the paragraph where the document begins. Web portals and exports put their own
     lines before the letterhead ("Hệ thống pháp luật", "Đang tải nội dung…", a metadata block,
@@ -265,6 +271,8 @@ def split_parts(layout: Layout) -> tuple[tuple[Paragraph, ...], tuple[Paragraph,
                 or has_motto(p.text) or (short and (
                 re.search(r",\s*ngày\b.{0,30}năm\b", f) or "tự do" in f or f.startswith("số"))):
             i += 1
+        elif short and any(_is_strong_header(q) for q in paras[i + 1:i + 4]):
+            i += 1  # a wrapped piece of the header ("Đắk Lắk, Gia Lai" under "V/v: … các tỉnh:")
         else:
             break
         start = i
