@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import pairwise
 
-from .letterhead import NUMBER_LINE, is_rule
+from .letterhead import NUMBER_LINE, PLACE_DATE, is_rule
 from .normalise import Line, NormalisedDocument
 from .unitnames import mentions
 from .vntext import fold
@@ -125,6 +125,8 @@ def _continues(group: list[Line], line: Line, wrap_width: int) -> bool:
     if line.kind == "table_row" or _OPENERS.match(text) or (text[:1] != "s" and NUMBER_LINE.match(text)) \
             or is_rule(text) or is_rule(prev):
         return False
+    if len(group) == 1 and PLACE_DATE.match(prev) and re.search(r"\b\d{4}\s*$", prev):
+        return False  # "Cần Thơ, ngày 15 tháng 9 năm 2025" is a line of its own
     if len(group) == 1 and _is_upper(prev) and fold(prev).strip() in _type_titles():
         return False  # the type's title stands alone ("NGHỊ QUYẾT"); the subject below is its own
     if group[0].text.startswith("(") and prev.endswith(")"):

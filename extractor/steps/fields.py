@@ -182,7 +182,9 @@ _BEFORE_NOT_FIGURE = re.compile(fold(
 
 
 # A number right before an item label counts nothing: OCR reads a bullet as "6" ("6 b) …").
-_LABEL_AFTER = re.compile(r"^\s+[a-zđ]\)\s")
+# Nor one followed by another number: a figure is followed by what it counts ("4 16 b)": a stray
+# page number).
+_LABEL_AFTER = re.compile(r"^\s+(?:[a-zđ]\)\s|\d)")
 # Later numbers of a list of document numbers: "các công văn số 614, 615, 616-CV/VPTW".
 _NUMBER_LIST = re.compile(fold(r"\bsố\s+\d+[a-z]?(?:\s*[,;]\s*\d+[a-z]?)*\s*(?:,|;|và)\s*$"))
 

@@ -14,6 +14,7 @@ from ..vnnum import safe_date
 from ..vntext import fold
 from ..vocab import table
 
+_MOTTO_PHRASE = re.compile(r"Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+phúc\s*", re.IGNORECASE)
 _MOTTO_TAIL = re.compile(r"^.*(?:Hạnh phúc|Hạnh Phúc|HẠNH PHÚC)\s*")
 # A web portal's own line naming the document it shows: "(Theo Công văn số 2052/UBND-KT, ngày 06/5/2024)".
 _PORTAL_CITATION = re.compile(
@@ -79,6 +80,9 @@ def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
     types = table("doc_types")
     # Whole paragraphs too: a narrow column wraps "Lào Cai, ngày tháng năm" / "2026".
     head_lines = [line for p in header for line in [*_lines(p, text), p.text]]
+    # A two-column header read row by row puts the motto inside the place-date line
+    # ("Quảng Bình, Độc lập - Tự do - Hạnh phúc ngày 25 tháng 5 năm 2015").
+    head_lines += [_MOTTO_PHRASE.sub("", line) for line in head_lines if _MOTTO_PHRASE.search(line)]
     for line in head_lines:
         m = NUMBER_LINE.match(line)
         if m and meta.symbol is None:
@@ -88,7 +92,8 @@ def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
             symbol = re.sub(r"\s+", "", symbol)
             meta.symbol = (symbol.split("/")[-1] if m.group("sep") == "/" else symbol).strip(" .,")
         m = PLACE_DATE.search(line)
-        if m and meta.issued_year is None and meta.place is None:
+        # A narrow column wraps the year onto the next line: the whole paragraph then has it.
+        if m and meta.issued_year is None and (meta.place is None or m.group("y")):
             meta.place = place_name(m.group("place"))
             meta.issued_year = int(m.group("y")) if m.group("y") else None
             if m.group("d") and m.group("m") and m.group("y"):
