@@ -159,3 +159,55 @@ def test_work_assigned_to_posts_and_through_an_introducing_item(tmp_path: Path) 
     ]))
     tasks = extract_file(path).tasks
     assert [list(t.responsible_units) for t in tasks] == [["Giám đốc Sở Y tế"], ["Sở Văn hóa, Thể thao và Du lịch"]]
+
+
+def test_guidance_letter_items_go_to_those_it_guides(tmp_path: Path) -> None:
+    """"Bộ … hướng dẫn các cơ sở đào tạo … như sau:" hands its items to the guided; a heading
+    "Nội dung triển khai" holds tasks like any other; incoming stamps stay in the header."""
+    path = write(tmp_path, "\n".join([
+        "BỘ Y TẾ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 512/BYT-KCB", "V/v cập nhật dữ liệu khám bệnh",
+        "Hà Nội, ngày 10 tháng 3 năm 2026",
+        "> **BỆNH VIỆN ĐA KHOA TỈNH**", "> **ĐẾN** Số: 77", "> Ngày: 12/3/2026", "> Chuyển: ......",
+        "Kính gửi: Các cơ sở khám bệnh, chữa bệnh.",
+        "Để bảo đảm dữ liệu đầy đủ, Bộ Y tế hướng dẫn các cơ sở khám bệnh, chữa bệnh thực hiện như sau:",
+        "### 1. Nội dung triển khai",
+        "- Rà soát, chuẩn hóa dữ liệu khám bệnh trước ngày 30/4/2026.",
+        "- Cập nhật mã định danh người bệnh trên hệ thống.",
+        "Bộ Y tế trân trọng cảm ơn./.",
+    ]))
+    record = extract_file(path)
+    assert [(t.text.split()[1], t.responsible_units) for t in record.tasks] == [
+        ("Rà", ["các cơ sở khám bệnh, chữa bệnh"]), ("Cập", ["các cơ sở khám bệnh, chữa bệnh"])]
+    assert str(record.notice.issued_date) == "2026-03-10" and record.notice.number == "512"
+
+
+def test_decision_articles_that_issue_or_approve_are_no_tasks(tmp_path: Path) -> None:
+    path = write(tmp_path, "\n".join([
+        "ỦY BAN NHÂN DÂN", "TỈNH PHÚ THỌ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 45/QĐ-UBND",
+        "Phú Thọ, ngày 05 tháng 01 năm 2026", "QUYẾT ĐỊNH", "Phê duyệt Kế hoạch chuyển đổi số năm 2026",
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ", "Căn cứ Luật Tổ chức chính quyền địa phương;", "QUYẾT ĐỊNH:",
+        "Điều 1. Phê duyệt kèm theo Quyết định này Kế hoạch chuyển đổi số năm 2026.",
+        "Điều 2. Giao Sở Khoa học và Công nghệ chủ trì, hướng dẫn, kiểm tra việc thực hiện Kế hoạch.",
+        "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.",
+    ]))
+    record = extract_file(path)
+    assert [t.responsible_units for t in record.tasks] == [["Sở Khoa học và Công nghệ"]]
+    assert record.notice.subject == "Phê duyệt Kế hoạch chuyển đổi số năm 2026"
+
+
+def test_plan_items_described_by_who_carries_them_out(tmp_path: Path) -> None:
+    """Under a plan's "II. NỘI DUNG", an item with "Cơ quan chủ trì:" is a task; "Thời gian thực
+    hiện" is no unit; OCR's "- a)" and two attributes on one line are read."""
+    path = write(tmp_path, "\n".join([
+        "ỦY BAN NHÂN DÂN", "THÀNH PHỐ HUẾ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 88/KH-UBND",
+        "Huế, ngày 02 tháng 6 năm 2025", "KẾ HOẠCH", "Thực hiện công tác dân vận năm 2025",
+        "II. NỘI DUNG",
+        "1. Rà soát các văn bản về công tác dân vận của thành phố.",
+        "- a) Cơ quan chủ trì: Sở Nội vụ",
+        "b) Cơ quan phối hợp: Các sở, ngành",
+        "c) Thời gian thực hiện: Năm 2025",
+        "2. Tổ chức tập huấn cho cán bộ làm công tác dân vận.",
+        "a) Cơ quan thực hiện: Sở Tư pháp b) Thời gian thực hiện: Quý III",
+    ]))
+    record = extract_file(path)
+    assert [t.responsible_units for t in record.tasks] == [["Sở Nội vụ"], ["Sở Tư pháp"]]
