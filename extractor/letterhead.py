@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from .vocab import alternation, table
 
@@ -57,6 +57,7 @@ def _mottos() -> tuple[str, ...]:
     return tuple(letters_only(m) for m in table("sections")["letterhead_mottos"])
 
 
+@lru_cache(maxsize=8192)  # the same header lines are asked about by several stages
 def has_motto(text: str) -> bool:
     """The national motto or the Party's ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự
     do - Hạnh phúc", "ĐẢNG CỘNG SẢN VIỆT NAM"), however damaged its diacritics and spaces."""
@@ -74,4 +75,7 @@ def without_motto(line: str) -> str:
 
 def is_rule(text: str) -> bool:
     """A rule under the issuer or the motto ("-------", "*****", "———"): no letters or digits."""
-    return bool(text.strip()) and not any(c.isalnum() for c in text)
+    return bool(text.strip()) and _ALNUM.search(text) is None
+
+
+_ALNUM = re.compile(r"[^\W_]")

@@ -125,7 +125,7 @@ def _continues(group: list[Line], line: Line, wrap_width: int) -> bool:
     if line.kind == "table_row" or _OPENERS.match(text) or (text[:1] != "s" and NUMBER_LINE.match(text)) \
             or is_rule(text) or is_rule(prev):
         return False
-    if len(group) == 1 and PLACE_DATE.match(prev) and re.search(r"\b\d{4}\s*$", prev):
+    if len(group) == 1 and prev[-4:].isdigit() and PLACE_DATE.match(prev):
         return False  # "Cần Thơ, ngày 15 tháng 9 năm 2025" is a line of its own
     if len(group) == 1 and _is_upper(prev) and fold(prev).strip() in _type_titles():
         return False  # the type's title stands alone ("NGHỊ QUYẾT"); the subject below is its own

@@ -67,9 +67,6 @@ def syllables() -> frozenset[str]:
         return frozenset(w for line in fh for w in line.strip().lower().split())
 
 
-_TOKEN = re.compile(r"[^\W\d_]{4,}")
-
-
 def _camel_cut(word: str) -> str:
     """"HoàngTrung" -> "Hoàng Trung", "NAMĐộc" -> "NAM Độc": a capital that opens a word
     inside a token (after two lower-case letters, or after capitals when lower case follows)."""
@@ -96,9 +93,39 @@ def _split_glued(word: str) -> str:
     return f"{word[:cuts[0]]} {word[cuts[0]:]}" if len(cuts) == 1 else word
 
 
+def _letter_classes() -> tuple[str, str, str]:
+    """Regex classes of Vietnamese vowels (every tone), lower-case and upper-case letters."""
+    vowels, lower = [], set("abcdefghijklmnopqrstuvwxyzđ")
+    for base in "aăâeêioôơuưy":
+        for tone in ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"):
+            v = unicodedata.normalize("NFC", base + tone)
+            vowels.append(v)
+            lower.add(v)
+    vowel_class = "".join(sorted(set(vowels + [v.upper() for v in vowels])))
+    return vowel_class, "".join(sorted(lower)), "".join(sorted(c.upper() for c in lower))
+
+
+_VOWEL, _LOWER, _UPPER = _letter_classes()
+_TWO_VOWEL_GROUPS = re.compile(rf"[{_VOWEL}][^\W\d_{_VOWEL}]+[{_VOWEL}]")
+_CAPITAL_INSIDE = re.compile(rf"[{_LOWER}{_UPPER}][{_UPPER}][{_LOWER}]")
+_DIGIT_NEXT_TO_LETTER = re.compile(r"\d[^\W\d_]|[^\W\d_]\d")
+# A token worth a look: two vowel groups with a consonant between (a syllable has one), or a
+# capital inside a word. Most tokens are neither, and are passed over by the regex alone.
+_SUSPECT = re.compile(
+    rf"(?<![^\W\d_])[^\W\d_]*(?:[{_VOWEL}][^\W\d_{_VOWEL}]+[{_VOWEL}]|[{_LOWER}{_UPPER}][{_UPPER}][{_LOWER}])[^\W\d_]*")
+
+
+@lru_cache(maxsize=16384)
+def _unglue_word(word: str) -> str:
+    return " ".join(_split_glued(w) for w in _camel_cut(word).split(" "))
+
+
 def unglue(text: str) -> str:
     """Put back the spaces web copies and exports lose between words: "Kínhgửi", "ngày
     05tháng", "HoàngTrung", "VIỆT NAMĐộc lập", "Thể thaovà" (Nghị định 30/2020 text is
     written syllable by syllable, so two syllables in one token are two words)."""
-    text = _DIGIT_GLUE.sub(lambda m: " ".join(g for g in m.groups() if g), text)
-    return _TOKEN.sub(lambda m: " ".join(_split_glued(w) for w in _camel_cut(m.group()).split(" ")), text)
+    if _DIGIT_NEXT_TO_LETTER.search(text):
+        text = _DIGIT_GLUE.sub(lambda m: " ".join(g for g in m.groups() if g), text)
+    if not (_TWO_VOWEL_GROUPS.search(text) or _CAPITAL_INSIDE.search(text)):
+        return text  # nearly every line: nothing to look at
+    return _SUSPECT.sub(lambda m: _unglue_word(m.group()) if len(m.group()) >= 4 else m.group(), text)

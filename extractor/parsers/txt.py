@@ -116,6 +116,8 @@ def split_line(line: str) -> list[str]:
 
 
 def strip_markdown(line: str) -> str:
+    if "*" not in line and "_" not in line and "#" not in line:
+        return line
     line = _MARKDOWN_HEADING.sub("", line)
     return _MARKDOWN_EMPHASIS.sub("", line)
 
