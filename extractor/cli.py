@@ -4,53 +4,27 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
 from .parsers import SUPPORTED_SUFFIXES
 from .runners import batch, watch
-from .runners.common import process_file
+from .runners.common import process_file, shown
+from .runners.inputs import plan_inputs, unique_name
 from .validate import json_schema, validate_document
 from .write import write_atomic
-
-
-def _inputs(paths: Sequence[str]) -> Iterator[tuple[Path, Path]]:
-    """(file, output name relative to --out): folders are walked recursively, in sorted order,
-    and their layout is mirrored (several folders from their common parent); a file given
-    directly lands at the top of --out."""
-    folders = [Path(raw) for raw in paths if Path(raw).is_dir()]
-    if len(folders) > 1:
-        common = Path(os.path.commonpath([f.resolve() for f in folders]))
-        roots = {f: common for f in folders}
-    else:
-        roots = {f: f.resolve() for f in folders}
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for f in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES):
-                if any(part.startswith(".") for part in f.relative_to(path).parts):
-                    continue
-                yield f, f.resolve().relative_to(roots[path]).with_suffix(".json")
-        else:
-            yield path, Path(path.name).with_suffix(".json")
-
-
-def _out_name(rel: Path, source: Path, used: set[Path]) -> Path:
-    """Keep output names unique: 'x.txt' and 'x.docx' side by side give 'x.json', 'x.docx.json'."""
-    if rel in used:
-        rel = rel.with_name(f"{source.stem}{source.suffix.lower()}.json")
-    used.add(rel)
-    return rel
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
     out_dir = Path(args.out)
     failures = 0
     used: set[Path] = set()
-    items = list(_inputs(args.paths))
+    planned = plan_inputs(args.paths)
+    for skip in planned.skipped:
+        print(f"skipped: {shown(skip.path)}: {skip.reason}", file=sys.stderr)
+    items = planned.inputs
     if not items:
         print("notice-extractor: no input files found", file=sys.stderr)
         return 1
@@ -59,14 +33,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
         result = process_file(source)
         if not result.ok:
             failures += 1
-            print(f"error: {source}: {result.error} [{result.stage}]", file=sys.stderr)
+            print(f"error: {shown(source)}: {result.error} [{result.stage}]", file=sys.stderr)
             continue
-        target = out_dir / _out_name(rel, source, used)
+        target = out_dir / unique_name(rel, source, used)
         try:
             write_atomic(target, result.json)
         except OSError as exc:
             failures += 1
-            print(f"error: {source}: cannot write {target} ({exc.strerror or exc})", file=sys.stderr)
+            print(f"error: {shown(source)}: cannot write {shown(target)} ({exc.strerror or exc}) [write]", file=sys.stderr)
             continue
         if show_progress:
             print(f"[{n}/{len(items)}] {source} -> {target} ({result.tasks} tasks, {result.milliseconds:.0f} ms)",
@@ -75,7 +49,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             print(f"{target}\t{result.tasks} tasks")
         if not args.quiet:
             for warning in json.loads(result.json)["warnings"]:
-                print(f"warning: {source}: {warning['message']}", file=sys.stderr)
+                print(f"warning: {shown(source)}: {warning['message']}", file=sys.stderr)
     if failures:
         print(f"{failures} of {len(items)} file(s) failed", file=sys.stderr)
     return 1 if failures else 0

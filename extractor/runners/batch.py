@@ -44,7 +44,8 @@ from typing import Any
 
 from ..parsers import SUPPORTED_SUFFIXES
 from ..write import write_atomic
-from .common import DocumentResult, content_hash, process_file
+from .common import DocumentResult, content_hash, process_file, shown
+from .inputs import Skipped, plan_inputs, unique_name
 from .sheets import Tables
 
 JOURNAL_NAME = ".batch-journal.jsonl"
@@ -81,12 +82,11 @@ class Entry:
 # --------------------------------------------------------------------------- inputs
 
 
-def plan(paths: list[str]) -> list[Item]:
+def plan(paths: list[str]) -> tuple[list[Item], list[Skipped]]:
     """Inputs in order, with the names ``extract`` would give them; ``summary.json`` is reserved."""
-    from ..cli import _inputs, _out_name  # the CLI imports this module: import at call time
-
+    planned = plan_inputs(paths)
     used = {Path(SUMMARY_NAME)}
-    return [Item(source, _out_name(rel, source, used).as_posix()) for source, rel in _inputs(paths)]
+    return [Item(source, unique_name(rel, source, used).as_posix()) for source, rel in planned.inputs], planned.skipped
 
 
 # --------------------------------------------------------------------------- journal
@@ -393,7 +393,9 @@ def _progress(total: int, initial: int) -> Any:
 def batch(paths: list[str], out_dir: Path, *, jobs: int, resume: bool = False, scheduler: str | None = None) -> int:
     """The whole run; returns the exit status (UsageError for status 2)."""
     started = time.perf_counter()
-    items = plan(paths)
+    items, skipped_inputs = plan(paths)
+    for skip in skipped_inputs:
+        print(f"skipped: {shown(skip.path)}: {skip.reason}", file=sys.stderr)
     if not items:
         raise UsageError("no input files found")
     journal_path = out_dir / JOURNAL_NAME
@@ -461,7 +463,7 @@ def batch(paths: list[str], out_dir: Path, *, jobs: int, resume: bool = False, s
     for item in items:
         entry = entries[item.out]
         if not entry.ok:
-            print(f"error: {entry.path}: {entry.error} [{entry.stage}]", file=sys.stderr)
+            print(f"error: {shown(entry.path)}: {entry.error} [{entry.stage}]", file=sys.stderr)
     if tables.failed:
         print(f"{tables.failed} of {tables.documents} file(s) failed", file=sys.stderr)
     return 1 if tables.failed else 0

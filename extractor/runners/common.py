@@ -11,6 +11,7 @@ from ..errors import ExtractionError
 from ..models import NoticeRecord
 from ..pipeline import extract_file
 from ..validate import validated_json
+from .inputs import regular_file_problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +35,20 @@ class DocumentResult:
         return self.json is not None
 
 
+def shown(path: str | Path) -> str:
+    """A file name as one printable line: a newline, a TAB or an escape sequence in a name would
+    break the one-line error or drive the terminal; they are written as Python escapes."""
+    text = str(path)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def content_hash(path: Path) -> str | None:
-    """SHA-256 of the file's bytes, or None when it cannot be read."""
+    """SHA-256 of a regular file's bytes, or None when it cannot be read (a named pipe is
+    never opened: that would wait for a writer forever)."""
+    if regular_file_problem(path):
+        return None
     try:
         digest = hashlib.sha256()
         with path.open("rb") as fh:
@@ -50,6 +63,9 @@ def process_file(path: str | Path) -> DocumentResult:
     """Extract one file; never raises for bad input (the error is in the result)."""
     path = Path(path)
     started = time.perf_counter()
+    problem = regular_file_problem(path)
+    if problem:
+        return DocumentResult(path=str(path), sha256=None, error=problem, stage="parse")
     sha = content_hash(path)
     try:
         record: NoticeRecord = extract_file(path)

@@ -50,7 +50,8 @@ from watchdog.observers.api import BaseObserver
 
 from ..parsers import SUPPORTED_SUFFIXES
 from ..write import write_atomic
-from .common import DocumentResult, content_hash, process_file
+from .common import DocumentResult, content_hash, process_file, shown
+from .inputs import kind_of
 from .ledger import Ledger
 
 DEFAULT_SETTLE = 0.4  # seconds a file must stay unchanged; well above the gaps of a local copy
@@ -76,12 +77,29 @@ def is_candidate(path: Path, inbox: Path) -> bool:
 
 
 def _stat(path: Path) -> os.stat_result | None:
-    """A regular file's stat, or None when it is gone or is not a regular file."""
+    """A regular file's own stat, or None when it is gone, is a symbolic link (never followed:
+    a link in the inbox could publish a private file from elsewhere) or is no regular file."""
     try:
-        st = path.stat()
+        st = path.lstat()
     except OSError:
         return None
     return st if stat_mod.S_ISREG(st.st_mode) else None
+
+
+def _not_a_document(path: Path) -> str | None:
+    """Why an inbox entry is not read at all (a link, a pipe, a device), or None."""
+    try:
+        st = path.lstat()
+    except OSError:
+        return None
+    if stat_mod.S_ISLNK(st.st_mode):
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        return f"symbolic link (to {target}): not followed; copy or move the file itself into the inbox"
+    kind = kind_of(st.st_mode)
+    return f"not a regular file ({kind})" if kind else None
 
 
 def _stamp(st: os.stat_result) -> str:
@@ -110,18 +128,20 @@ class Settler:
     settle: float
     pending: dict[Path, _Pending] = field(default_factory=dict)
 
-    def note(self, path: Path, complete: bool = False) -> None:
-        """A source says ``path`` appeared or changed; ``complete`` if the write is known to be over."""
+    def note(self, path: Path, complete: bool = False) -> bool:
+        """A source says ``path`` appeared or changed; ``complete`` if the write is known to be
+        over. False when it is no regular file (gone, a link, a pipe)."""
         st = _stat(path)
         if st is None:
             self.pending.pop(path, None)
-            return
+            return False
         key = (st.st_size, st.st_mtime_ns)
         entry = self.pending.get(path)
         if entry is None or entry.key != key:
             self.pending[path] = _Pending(key, time.monotonic(), complete)
         elif complete:
             entry.complete = True
+        return True
 
     def ready(self) -> list[Path]:
         """Candidates that are complete now, oldest first. Vanished ones are dropped."""
@@ -199,6 +219,7 @@ class Watcher:
         self.stdout, self.stderr = stdout, stderr
         self.ledger = Ledger(out)
         self.counts = Counts()
+        self.refused: set[Path] = set()
 
     def close(self) -> None:
         self.ledger.close()
@@ -215,8 +236,24 @@ class Watcher:
             if not is_candidate(path, self.inbox):
                 continue
             st = _stat(path)
-            if st is not None and not self.ledger.seen(str(path), _stamp(st)):
+            if st is None:
+                self.refuse(path)
+            elif not self.ledger.seen(str(path), _stamp(st)):
                 yield path
+
+    def refuse(self, path: Path) -> None:
+        """A link is moved to failed/ with its cause (so the clerk sees it); a pipe, socket or
+        device cannot be moved like a document and is logged once."""
+        cause = _not_a_document(path)
+        if cause is None or path in self.refused:
+            return
+        self.refused.add(path)
+        if cause.startswith("symbolic link"):
+            self._failed(path, DocumentResult(path=str(path), sha256=None, error=cause, stage="parse"), "",
+                         time.perf_counter(), cause=cause, stage="parse")
+            self.refused.discard(path)
+        else:
+            print(f"watch: skipped {shown(path.name)}: {cause}", file=self.stderr, flush=True)
 
     def handle(self, path: Path) -> str | None:
         """Process one complete file. Returns the status logged, "retry" when the file changed
@@ -224,6 +261,7 @@ class Watcher:
         started = time.perf_counter()
         st = _stat(path)
         if st is None:
+            self.refuse(path)
             return None
         stamp = _stamp(st)
         if self.ledger.seen(str(path), stamp):  # kept file, already handled
@@ -412,7 +450,8 @@ def watch(inbox: Path, out: Path, *, settle: float = DEFAULT_SETTLE, poll: float
             try:
                 item = events.get(timeout=tick if settler.pending else 0.2)
                 while True:
-                    settler.note(*item)
+                    if not settler.note(*item):
+                        watcher.refuse(item[0])
                     item = events.get_nowait()
             except queue.Empty:
                 pass
