@@ -100,3 +100,16 @@ def test_inbox_links_go_to_failed_and_pipes_are_skipped(tmp_path: Path) -> None:
         assert len(run.logs()) == 1  # the pipe is never opened, nor logged again
     assert (run.inbox / "failed" / "link.txt").is_symlink() and (run.inbox / "pipe.txt").exists()
     assert not list(run.out.glob("*.json"))
+
+
+def test_a_stray_byte_in_utf8_is_read_with_a_warning(tmp_path: Path) -> None:
+    data = TXT.read_bytes()
+    cut = data.index("Kết luận".encode())
+    path = tmp_path / "stray.txt"
+    path.write_bytes(data[:cut] + b"\xff" + data[cut:])
+    result = cli("extract", str(path), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    record = json.loads((tmp_path / "out" / "stray.json").read_text(encoding="utf-8"))
+    assert "\ufffdKết luận" in record["text"] and len(record["tasks"]) == 27
+    assert [w["message"] for w in record["warnings"] if "UTF-8" in w["message"]] == [
+        "1 byte(s) were not valid UTF-8 and were read as \ufffd"]

@@ -76,6 +76,9 @@ def decode_text_detailed(data: bytes) -> tuple[str, str | None]:
         return repair_text(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
+    damaged = _mostly_utf8(data)
+    if damaged is not None:
+        return damaged, None
     best = from_bytes(data, cp_isolation=["cp1258", "cp1252", "utf_16", "latin_1"]).best()
     candidates: list[str] = []
     for codec in ("cp1258",) + ((best.encoding,) if best else ()):
@@ -93,6 +96,27 @@ def decode_text_detailed(data: bytes) -> tuple[str, str | None]:
     if encoding and plausibility(legacy) > plausibility(unicodedata.normalize("NFC", chosen)):
         return legacy, encoding
     return chosen, None
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few undecodable bytes (a copy cut inside a character, a stray byte): read
+    with U+FFFD in their place, rather than refusing the file or guessing a legacy code page
+    for all of it. None when the bytes are not mostly UTF-8."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    multibyte = sum(1 for c in text if ord(c) > 0x7F) - bad
+    if bad and bad <= max(3, len(text) // 1000) and multibyte >= 10 * bad:
+        return text
+    return None
+
+
+def _invalid_utf8(data: bytes) -> int:
+    """How many undecodable byte runs UTF-8 decoding of ``data`` replaced (0 for valid UTF-8)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="replace").count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+    return 0
 
 
 # Windows-1252 over Latin-1: the bytes 0x80-0x9F it defines (curly quotes, dashes, ...).
@@ -162,5 +186,6 @@ class TextParser:
         return ParsedDocument(
             path=str(path), format="txt", sha256=sha256_of(data),
             pages=page if page > 1 else None, blocks=tuple(blocks),
-            warnings=(f"text was in the legacy {legacy.upper()} encoding; converted to Unicode",) if legacy else (),
+            warnings=(f"text was in the legacy {legacy.upper()} encoding; converted to Unicode",) if legacy else (
+                (f"{bad} byte(s) were not valid UTF-8 and were read as \ufffd",) if (bad := _invalid_utf8(data)) else ()),
         )
