@@ -116,11 +116,12 @@ def _type_titles() -> frozenset[str]:
     return frozenset(fold(t) for t in table("doc_types")["types"] + table("doc_types")["legal_types"])
 
 
-def _continues(group: list[Line], line: Line, wrap_width: int) -> bool:
-    """Whether ``line`` continues the paragraph whose lines so far are ``group``."""
+def _continues(group: list[Line], line: Line, wrap_width: int, open_brackets: int = 0) -> bool:
+    """Whether ``line`` continues the paragraph whose lines so far are ``group``, in which
+    ``open_brackets`` "(" are not closed yet (kept by the caller: rebuilding the paragraph for
+    every line made joining quadratic in the length of an unpunctuated run)."""
     prev = group[-1].text
     text = line.text
-    joined = " ".join(g.text for g in group)
     # (a number line as written, capitalised: "số 206/KH-UBND" wrapped onto a line opens nothing)
     if line.kind == "table_row" or _OPENERS.match(text) or (text[:1] != "s" and NUMBER_LINE.match(text)) \
             or is_rule(text) or is_rule(prev):
@@ -133,7 +134,7 @@ def _continues(group: list[Line], line: Line, wrap_width: int) -> bool:
         return False  # a parenthetical note such as "(Gửi kèm: …)" ends with its bracket
     label = find_label(text)
     if label:
-        if joined.count("(") > joined.count(")"):
+        if open_brackets > 0:
             return True  # "(Gửi kèm: 1. …;" then "2. Báo cáo …": numbers inside brackets are no items
         if label.kind == "dash" and _starts_lower(text[len(label.text):]) and not _TERMINAL.search(prev):
             return True  # "kinh tế" / "- xã hội": a hyphenated phrase wrapped at its hyphen
@@ -152,7 +153,7 @@ def _continues(group: list[Line], line: Line, wrap_width: int) -> bool:
         return False
     first_label = find_label(group[0].text) if len(group) <= 3 else None
     if first_label and first_label.kind not in ("dash", "plus", "dot") and not _TERMINAL.search(prev) \
-            and _starts_sentence(text) and names_only(joined[len(first_label.text):]):
+            and _starts_sentence(text) and names_only(" ".join(g.text for g in group)[len(first_label.text):]):
         # "1. Công an tỉnh, …, Ủy ban nhân dân các xã, phường" then "Theo chức năng, …": a
         # heading that only names units, then its body.
         return False
@@ -193,6 +194,7 @@ def build_layout(doc: NormalisedDocument) -> Layout:
         doc = replace(doc, lines=lines)
     width = _wrap_width(doc.lines)
     groups: list[list[Line]] = []
+    balance = 0  # "(" not yet closed in the last group
     for i, line in enumerate(doc.lines):
         if line.kind != "table_row" and _PAGE_NUMBER.match(line.text) and groups and i + 1 < len(doc.lines):
             # A bare page number between two pieces of running text.
@@ -200,23 +202,29 @@ def build_layout(doc: NormalisedDocument) -> Layout:
             if not _TERMINAL.search(groups[-1][-1].text) or _starts_lower(nxt.text) or nxt.page != line.page \
                     or line.kind == "paragraph" or (line.kind == "line" and line.blank_before and nxt.blank_before):
                 continue  # (a number alone between blank lines, or as a Word paragraph, is a page number)
-        if groups and groups[-1][-1].kind != "table_row" and _continues(groups[-1], line, width):
+        if groups and groups[-1][-1].kind != "table_row" and _continues(groups[-1], line, width, balance):
             groups[-1].append(line)
+            balance += line.text.count("(") - line.text.count(")")
         else:
             groups.append([line])
+            balance = line.text.count("(") - line.text.count(")")
 
     paragraphs: list[Paragraph] = []
     pieces: list[str] = []
     offset = 0
     for index, group in enumerate(groups):
         starts = []
-        text = ""
+        parts: list[str] = []
+        length = 0
         for line in group:
-            if text and not (text.endswith("-") and text[-2:-1].isalnum() and line.text[:1].isupper()):
+            if parts and not (parts[-1].endswith("-") and parts[-1][-2:-1].isalnum() and line.text[:1].isupper()):
                 # "…số 134/KH-" + "UBND …": a symbol cut at its hyphen joins without a space.
-                text += " "
-            starts.append(offset + len(text))
-            text += line.text
+                parts.append(" ")
+                length += 1
+            starts.append(offset + length)
+            parts.append(line.text)
+            length += len(line.text)
+        text = "".join(parts)  # joined once: appending to one string was quadratic in long runs
         first = group[0]
         label = None if first.kind == "table_row" else find_label(text)
         paragraphs.append(Paragraph(

@@ -218,7 +218,9 @@ def group_end(text: str, pos: int, head_end: int | None = None) -> int:
     m_area = _AREA.search(text, head_end or pos, end)
     if m_area:
         end = m_area.end()
-    return len(text[:end].rstrip(" ,"))
+    while end > pos and text[end - 1] in " ,":  # (no slice: text may be a whole long paragraph)
+        end -= 1
+    return end
 
 
 _AREA = re.compile(r"\s+trên địa bàn(?:\s+(?:các\s+)?(?:tỉnh|huyện|thị xã|xã|phường|thị trấn|thành phố|quận|Thành phố|Tỉnh))*"

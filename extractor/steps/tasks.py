@@ -77,15 +77,18 @@ _COORD = _cue_regex("coordination_cues")
 _OPENER_ASSIGN = _cue_regex("opener_assigner_cues")
 
 
+_LIST_JOINER = re.compile(r"\s*(?:,|;|và|/|, và)\s*")
+
+
 def _chain(text: str, first: UnitMention) -> list[UnitMention]:
     """A unit and those listed after it: "Sở A, Sở B và UBND các xã"."""
     out = [first]
     pos = first.end
     while True:
-        m = re.match(r"\s*(?:,|;|và|/|, và)\s*", text[pos:])
+        m = _LIST_JOINER.match(text, pos)  # (no slice: text may be a whole long paragraph)
         if not m:
             break
-        nxt = mention_at(text, pos + m.end())
+        nxt = mention_at(text, m.end())
         if not nxt:
             break
         out.append(nxt)
@@ -136,7 +139,7 @@ def actors_in_text(body: str) -> Actors:
     "Định kỳ 6 tháng, Sở Công Thương …"), or after "giao", "đề nghị", "yêu cầu"."""
     lead = _SUBJECT_FILLER.match(body)
     start = lead.end() if lead else 0
-    post = _person_post(body[start:])
+    post = _person_post(body[start:start + 400])
     if post:
         return Actors([post], "subject")
     m = mention_at(body, start)
