@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -51,8 +52,8 @@ class Run:
     def logs(self) -> list[dict]:
         return [json.loads(line) for line in self.stdout.getvalue().splitlines()]
 
-    def wait_logs(self, n: int) -> list[dict]:
-        wait_for(lambda: len(self.logs()) >= n)
+    def wait_logs(self, n: int, timeout: float = TIMEOUT) -> list[dict]:
+        wait_for(lambda: len(self.logs()) >= n, timeout)
         return self.logs()
 
 
@@ -169,7 +170,7 @@ def test_same_content_twice_is_extracted_once_and_new_content_again(tmp_path: Pa
 
 def test_corrupt_file_goes_to_failed_with_its_reason_and_the_watcher_carries_on(tmp_path: Path) -> None:
     broken = PDF.read_bytes()[:3000]
-    with running(tmp_path) as run:
+    with running(tmp_path, retry=0.5) as run:  # unreadable and unchanged for 0.5 s: given up
         drop(PDF, run.inbox, "broken.pdf", broken)
         first = run.wait_logs(1)[0]
         drop(PDF, run.inbox, "broken.pdf", broken[:2000])  # another broken one with the same name
@@ -233,7 +234,7 @@ def test_poll_mode_picks_up_new_files(tmp_path: Path) -> None:
 
 
 def test_keep_leaves_inputs_and_never_reprocesses_them(tmp_path: Path) -> None:
-    with running(tmp_path, keep=True) as run:
+    with running(tmp_path, keep=True, retry=0.5) as run:
         drop(TXT, run.inbox, "kept.txt")
         drop(PDF, run.inbox, "broken.pdf", b"%PDF-1.7 truncated")
         run.wait_logs(2)
@@ -268,3 +269,57 @@ def test_sigterm_finishes_and_exits_zero(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+# --------------------------------------------------------------------------- writers that pause
+
+DOCX = CORPUS / "rendered" / "docx" / "laocai-cv-2496-ubnd-kt-giao-sct-gp-van-chuyen-hhnh.docx"
+FORMATS = {"txt": TXT, "pdf": PDF, "docx": DOCX}
+
+
+def slow_write(target: Path, data: bytes, pause: float, pieces: int = 2) -> None:
+    """A scanner or a network copy: the file is written in place, with pauses, then closed."""
+    step = len(data) // pieces + 1
+    with target.open("wb") as fh:
+        for k in range(0, len(data), step):
+            fh.write(data[k:k + step])
+            fh.flush()
+            os.fsync(fh.fileno())
+            if k + step < len(data):
+                time.sleep(pause)
+
+
+@pytest.mark.parametrize("mode", ["events", "poll"])
+@pytest.mark.parametrize(("fmt", "pause"), [("txt", 0.6), ("txt", 5.0), ("pdf", 0.6), ("pdf", 2.5), ("docx", 0.6),
+                                            ("docx", 2.5)])
+def test_a_writer_that_pauses_longer_than_the_settle_time_loses_nothing(tmp_path: Path, fmt: str, pause: float,
+                                                                         mode: str) -> None:
+    """Paused 0.5-5 s mid-file (the settle time is 0.15 s): never read half-written, never failed,
+    one record of the whole file."""
+    source = FORMATS[fmt]
+    options = {"poll": 0.1} if mode == "poll" else {}
+    with running(tmp_path, **options) as run:
+        slow_write(run.inbox / f"scan.{fmt}", source.read_bytes(), pause)
+        logs = run.wait_logs(1, timeout=TIMEOUT + pause)
+        time.sleep(0.5)
+    assert [(e["file"], e["status"]) for e in run.logs()] == [(f"scan.{fmt}", "ok")], run.stderr.getvalue()
+    record = json.loads((run.out / "scan.json").read_text(encoding="utf-8"))
+    assert record["notice"]["source"]["sha256"] == logs[0]["sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert not (run.inbox / "failed").exists() and (run.inbox / "done" / f"scan.{fmt}").read_bytes() == source.read_bytes()
+
+
+def test_a_file_appended_after_it_failed_is_read_again_whole(tmp_path: Path) -> None:
+    """The first half is closed and fails as truncated; the writer comes back and appends the
+    rest: one record, no file in failed/, no second broken file."""
+    data = PDF.read_bytes()
+    with running(tmp_path, poll=0.1) as run:
+        target = run.inbox / "scan.pdf"
+        target.write_bytes(data[: len(data) // 2])
+        time.sleep(0.8)  # read, failed as truncated, kept for a retry
+        with target.open("ab") as fh:
+            fh.write(data[len(data) // 2:])
+        logs = run.wait_logs(1)
+        time.sleep(0.5)
+    assert [(e["file"], e["status"]) for e in run.logs()] == [("scan.pdf", "ok")]
+    assert logs[0]["sha256"] == hashlib.sha256(data).hexdigest()
+    assert not (run.inbox / "failed").exists()

@@ -9,8 +9,15 @@ quickly, and never from a half-copied file. The design is deliberately one worke
 
 * Sources only *name* candidates; all I/O decisions happen in the worker, so the event thread
   can never block the observer and nothing needs a lock (the ledger has one connection).
-* A file is complete when its size and mtime stayed unchanged for ``--settle`` seconds, or when
-  the writer closed it (inotify close-write) or renamed it into place — both end a write.
+* A file is complete when the writer closed it (inotify close-write) or renamed it into place —
+  both end a write. A file seen being written (created or modified events) is not read until it
+  is closed, however long the writer pauses (a scanner, a slow network copy); without events
+  (``--poll``, files found by a scan) it must stay unchanged for the settle time, which grows to
+  twice the longest pause seen while the file grew.
+* A file that fails as unreadable (truncated, corrupt) while it is young — changed in the last
+  minute — may still be being written by a writer we cannot see: it is retried when it changes,
+  or after a back-off (1, 2, 4 … s), and goes to ``failed/`` only once it has stayed unchanged
+  that long and still fails.
 * ``--poll`` replaces events by a periodic scan for network shares that deliver no events; in
   event mode a slow rescan still runs as a net for lost events (inotify queue overflow).
 * Work is keyed by content (see :mod:`.ledger`): the same bytes under a new name are recognised
@@ -53,11 +60,16 @@ from ..write import write_atomic
 from .common import DocumentResult, content_hash, process_file, shown
 from .inputs import kind_of
 from .ledger import Ledger
+from .openfiles import open_for_writing
 
 DEFAULT_SETTLE = 0.4  # seconds a file must stay unchanged; well above the gaps of a local copy
 RESCAN_SECONDS = 30.0  # event mode: how often the inbox is rescanned in case events were lost
 EMPTY_GRACE = 5.0  # copy tools create the file first; an empty file is only failed after this long
 DONE, FAILED = "done", "failed"
+WRITING_CAP = 600.0  # a file seen being written is read after this long unchanged even if never closed
+SETTLE_CAP = 30.0  # the grown settle time never exceeds this
+YOUNG = 60.0  # a file changed this recently may still be written by a writer we cannot see
+FIRST_BACKOFF = 1.0  # seconds before the first retry of a young file that failed as unreadable
 # Names that are never documents: partial downloads/copies and editor temp files. Most already
 # fail the suffix test; listed so that the intent survives new supported suffixes.
 TEMP_SUFFIXES = (".part", ".partial", ".crdownload", ".download", ".tmp", ".temp", ".swp")
@@ -111,6 +123,11 @@ def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="milliseconds")
 
 
+def backoff(attempt: int) -> float:
+    """Seconds before retry ``attempt`` (1, 2, 3 …) of a file that failed as unreadable: 1, 2, 4 … 32."""
+    return FIRST_BACKOFF * 2 ** min(attempt - 1, 5)
+
+
 # --------------------------------------------------------------------------- completeness
 
 
@@ -119,6 +136,9 @@ class _Pending:
     key: tuple[int, int]  # (size, mtime_ns) at the last look
     since: float  # monotonic time the key last changed
     complete: bool = False  # closed after writing, or renamed into place, since the last change
+    writing: bool = False  # seen opened for writing (created/modified events) and not closed since
+    longest_pause: float = 0.0  # longest time the file stayed unchanged between two changes
+    not_before: float = 0.0  # monotonic time before which it is not handed out (a retry's back-off)
 
 
 @dataclass
@@ -127,21 +147,38 @@ class Settler:
 
     settle: float
     pending: dict[Path, _Pending] = field(default_factory=dict)
+    poll: bool = False  # no close events arrive: ask /proc whether the writer is done
 
-    def note(self, path: Path, complete: bool = False) -> bool:
+    def note(self, path: Path, complete: bool = False, writing: bool = False) -> bool:
         """A source says ``path`` appeared or changed; ``complete`` if the write is known to be
-        over. False when it is no regular file (gone, a link, a pipe)."""
+        over (closed, renamed in), ``writing`` if an event says it is being written. False when
+        it is no regular file (gone, a link, a pipe)."""
         st = _stat(path)
         if st is None:
             self.pending.pop(path, None)
             return False
         key = (st.st_size, st.st_mtime_ns)
+        now = time.monotonic()
         entry = self.pending.get(path)
-        if entry is None or entry.key != key:
-            self.pending[path] = _Pending(key, time.monotonic(), complete)
-        elif complete:
-            entry.complete = True
+        if entry is None:
+            self.pending[path] = _Pending(key, now, complete, writing and not complete)
+            return True
+        if entry.key != key:
+            entry.longest_pause = max(entry.longest_pause, now - entry.since)
+            entry.key, entry.since, entry.complete, entry.not_before = key, now, False, 0.0
+        if complete:
+            entry.complete, entry.writing = True, False
+        elif writing:
+            entry.writing, entry.complete = True, False
         return True
+
+    def retry_later(self, path: Path, attempt: int) -> None:
+        """Hand ``path`` out again after a back-off (sooner if it changes)."""
+        self.note(path)
+        entry = self.pending.get(path)
+        if entry is not None:
+            entry.complete = False
+            entry.not_before = time.monotonic() + backoff(attempt)
 
     def ready(self) -> list[Path]:
         """Candidates that are complete now, oldest first. Vanished ones are dropped."""
@@ -154,13 +191,26 @@ class Settler:
                 continue
             key = (st.st_size, st.st_mtime_ns)
             if key != entry.key:  # still being written: restart the clock
-                entry.key, entry.since, entry.complete = key, now, False
+                entry.longest_pause = max(entry.longest_pause, now - entry.since)
+                entry.key, entry.since, entry.complete, entry.not_before = key, now, False, 0.0
+                continue
+            if now < entry.not_before:
                 continue
             quiet = now - entry.since
-            if key[0] == 0:  # created but no byte yet: wait longer, then let it fail as empty
-                if quiet >= max(EMPTY_GRACE, self.settle):
+            settle = min(SETTLE_CAP, max(self.settle, 2 * entry.longest_pause))
+            if entry.writing:
+                if quiet >= WRITING_CAP or (quiet >= settle and self.poll and open_for_writing(path) is False):
+                    # Never closed (a writer on another machine): read it anyway; or, with no
+                    # events to tell, the writer we saw has closed it since.
+                    entry.writing = False
                     out.append(path)
-            elif entry.complete or quiet >= self.settle:
+            elif key[0] == 0:  # created but no byte yet: wait longer, then let it fail as empty
+                if quiet >= max(EMPTY_GRACE, settle):
+                    out.append(path)
+            elif entry.complete or quiet >= settle:
+                if not entry.complete and open_for_writing(path):
+                    entry.writing = True  # a writer on this machine holds it open: wait for the close
+                    continue
                 out.append(path)
         return out
 
@@ -174,7 +224,7 @@ class Settler:
 class _Events(FileSystemEventHandler):
     """watchdog events → queue of (path, complete). Runs on the observer's thread: no I/O here."""
 
-    def __init__(self, inbox: Path, sink: queue.SimpleQueue[tuple[Path, bool]]) -> None:
+    def __init__(self, inbox: Path, sink: queue.SimpleQueue[tuple[Path, bool, bool]]) -> None:
         super().__init__()
         self.inbox, self.sink = inbox, sink
 
@@ -187,10 +237,12 @@ class _Events(FileSystemEventHandler):
             raw, complete = event.src_path, isinstance(event, FileClosedEvent)
         path = Path(os.fsdecode(raw))
         if is_candidate(path, self.inbox):
-            self.sink.put((path, complete))
+            # Modified: a writer has it open; it is read once closed. ("Created" alone is also
+            # what a rename from outside the inbox looks like: no write follows it.)
+            self.sink.put((path, complete, isinstance(event, FileModifiedEvent)))
 
 
-def start_observer(inbox: Path, sink: queue.SimpleQueue[tuple[Path, bool]]) -> BaseObserver:
+def start_observer(inbox: Path, sink: queue.SimpleQueue[tuple[Path, bool, bool]]) -> BaseObserver:
     """Native events (inotify, FSEvents, ReadDirectoryChangesW) on the inbox's top level."""
     observer = Observer()
     # Only what can signal new or finished content: our own reads (open, close-nowrite) are noise.
@@ -214,12 +266,14 @@ class Counts:
 class Watcher:
     """Handles complete candidates one at a time: hash, dedupe, extract, write, record, move."""
 
-    def __init__(self, inbox: Path, out: Path, *, keep: bool, json_log: bool, stdout: TextIO, stderr: TextIO) -> None:
-        self.inbox, self.out, self.keep, self.json_log = inbox, out, keep, json_log
+    def __init__(self, inbox: Path, out: Path, *, keep: bool, json_log: bool, stdout: TextIO, stderr: TextIO,
+                 young: float = YOUNG) -> None:
+        self.inbox, self.out, self.keep, self.json_log, self.young = inbox, out, keep, json_log, young
         self.stdout, self.stderr = stdout, stderr
         self.ledger = Ledger(out)
         self.counts = Counts()
         self.refused: set[Path] = set()
+        self.attempts: dict[Path, int] = {}  # failed reads of files that may still be being written
 
     def close(self) -> None:
         self.ledger.close()
@@ -280,8 +334,24 @@ class Watcher:
                 return None  # removed while we read it
             return "retry"
         if result.ok:
+            self.attempts.pop(path, None)
             return self._succeeded(path, result, stamp, started)
+        if result.stage == "parse" and self._may_still_be_written(path, st):
+            # Truncated or corrupt, and changed a moment ago: perhaps the writer paused.
+            self.attempts[path] = self.attempts.get(path, 0) + 1
+            return "later"
+        self.attempts.pop(path, None)
         return self._failed(path, result, stamp, started, cause=result.error or "unknown error", stage=result.stage)
+
+    def _may_still_be_written(self, path: Path, st: os.stat_result) -> bool:
+        """Whether the file changed so recently that a writer may come back to it, and it has
+        not yet been given its full back-off."""
+        if self.young <= 0:
+            return False
+        attempt = self.attempts.get(path, 0)
+        young = time.time() - st.st_mtime < self.young
+        waited = sum(backoff(a) for a in range(1, attempt + 1))
+        return young or waited < self.young / 4  # (a copy that kept an old mtime gets a few tries)
 
     def _succeeded(self, path: Path, result: DocumentResult, stamp: str, started: float) -> str:
         assert result.json is not None and result.sha256 is not None
@@ -409,7 +479,7 @@ def move_no_clobber(src: Path, folder: Path, *, sidecar: bool = False) -> Path:
 
 
 def watch(inbox: Path, out: Path, *, settle: float = DEFAULT_SETTLE, poll: float | None = None, keep: bool = False,
-          once: bool = False, json_log: bool = False, stop: threading.Event | None = None,
+          once: bool = False, json_log: bool = False, stop: threading.Event | None = None, retry: float = YOUNG,
           stdout: TextIO | None = None, stderr: TextIO | None = None, started: threading.Event | None = None) -> int:
     """Run the inbox until ``stop`` is set (or, with ``once``, until the inbox is drained).
 
@@ -421,15 +491,17 @@ def watch(inbox: Path, out: Path, *, settle: float = DEFAULT_SETTLE, poll: float
     stderr = stderr or sys.stderr
     stop = stop or threading.Event()
     inbox = inbox.resolve()
-    events: queue.SimpleQueue[tuple[Path, bool]] = queue.SimpleQueue()
-    watcher = Watcher(inbox, out, keep=keep, json_log=json_log, stdout=stdout, stderr=stderr)
-    settler = Settler(settle)
+    events: queue.SimpleQueue[tuple[Path, bool, bool]] = queue.SimpleQueue()
+    # --once (cron) reads what is there and reports; it does not wait to retry unreadable files.
+    watcher = Watcher(inbox, out, keep=keep, json_log=json_log, stdout=stdout, stderr=stderr, young=0 if once else retry)
+    settler = Settler(settle, poll=poll is not None or once)
     observer = None
     if not once and poll is None:
         try:
             observer = start_observer(inbox, events)
         except OSError as exc:  # e.g. the inotify watch limit: scanning still works
             poll = 2.0
+            settler.poll = True
             print(f"watch: filesystem events unavailable ({exc}); polling every {poll:g} s", file=stderr, flush=True)
     mode = "once" if once else (f"polling every {poll:g} s" if poll else "filesystem events")
     print(f"watch: {inbox} -> {out} ({mode}, settle {settle:g} s{', keep inputs' if keep else ''})",
@@ -458,8 +530,11 @@ def watch(inbox: Path, out: Path, *, settle: float = DEFAULT_SETTLE, poll: float
             for path in settler.ready():
                 if stop.is_set():
                     break
-                if watcher.handle(path) == "retry":
+                status = watcher.handle(path)
+                if status == "retry":
                     settler.note(path)
+                elif status == "later":
+                    settler.retry_later(path, watcher.attempts.get(path, 1))
                 else:
                     settler.discard(path)
             if not once and time.monotonic() - last_scan >= rescan_every:
@@ -491,6 +566,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--settle", type=_seconds, default=DEFAULT_SETTLE, metavar="SECONDS",
                         help=f"a file is read once unchanged this long (default {DEFAULT_SETTLE:g})")
     parser.add_argument("--keep", action="store_true", help="leave inputs in the inbox (the ledger prevents reprocessing)")
+    parser.add_argument("--retry", type=_seconds, default=YOUNG, metavar="SECONDS",
+                        help=f"a file that is unreadable within SECONDS of its last change may still be being written: "
+                             f"it is retried until then, with back-off, before it goes to failed/ (default {YOUNG:g})")
     parser.add_argument("--once", action="store_true", help="process what is there and exit (1 if any file failed)")
     parser.add_argument("--json-log", action="store_true", help="one JSON object per file on stdout")
 
@@ -511,7 +589,7 @@ def run(args: argparse.Namespace) -> int:
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         return watch(inbox, Path(args.out), settle=args.settle, poll=args.poll, keep=args.keep, once=args.once,
-                     json_log=args.json_log, stop=stop)
+                     json_log=args.json_log, stop=stop, retry=args.retry)
     except (OSError, sqlite3.Error) as exc:
         print(f"notice-extractor watch: {exc}", file=sys.stderr)
         return 2
