@@ -11,7 +11,8 @@ from pathlib import Path
 from . import __version__
 from .parsers import SUPPORTED_SUFFIXES
 from .runners import batch, watch
-from .runners.common import process_file, shown
+from .runners.budget import DEFAULT_BUDGET, process_within
+from .runners.common import shown, warm
 from .runners.inputs import plan_inputs, unique_name
 from .validate import json_schema, validate_document
 from .write import write_atomic
@@ -29,8 +30,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
         print("notice-extractor: no input files found", file=sys.stderr)
         return 1
     show_progress = sys.stderr.isatty() and len(items) > 1 and not args.quiet
+    if args.budget:
+        warm()  # word lists load before the first budget starts: it is the document's time
     for n, (source, rel) in enumerate(items, start=1):
-        result = process_file(source)
+        result = process_within(source, args.budget)
         if not result.ok:
             failures += 1
             print(f"error: {shown(source)}: {result.error} [{result.stage}]", file=sys.stderr)
@@ -89,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help=f"files ({', '.join(sorted(SUPPORTED_SUFFIXES))}) or folders (searched recursively)")
     ex.add_argument("--out", "-o", default="outputs", help="output folder (default: outputs)")
     ex.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+    ex.add_argument("--budget", type=float, default=DEFAULT_BUDGET, metavar="SECONDS",
+                    help=f"time allowed per document; past it the document fails and the run goes on "
+                         f"(default {DEFAULT_BUDGET:g}; 0: no limit)")
     ex.set_defaults(func=cmd_extract)
     sc = sub.add_parser("schema", help="print the JSON Schema of the output")
     sc.set_defaults(func=cmd_schema)

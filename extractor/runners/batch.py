@@ -26,6 +26,7 @@ kept after the run: ``--resume`` later on a grown archive extracts only what is 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import multiprocessing
 import os
@@ -44,13 +45,14 @@ from typing import Any
 
 from ..parsers import SUPPORTED_SUFFIXES
 from ..write import write_atomic
-from .common import DocumentResult, content_hash, process_file, shown
+from .budget import DEFAULT_BUDGET, process_within, process_within_or_exit
+from .common import DocumentResult, content_hash, shown, warm
 from .inputs import Skipped, plan_inputs, unique_name
 from .sheets import Tables
 
 JOURNAL_NAME = ".batch-journal.jsonl"
 SUMMARY_NAME = "summary.json"
-WORKER_DIED = "the worker process died while extracting this file (crash or out of memory)"
+WORKER_DIED = "the worker process died while extracting this file (crash, out of memory, or stuck past its time budget)"
 
 
 class UsageError(Exception):
@@ -151,35 +153,6 @@ def _remove_temporaries(out_dir: Path) -> None:
 
 # --------------------------------------------------------------------------- workers
 
-_WARM_NOTICE = """ỦY BAN NHÂN DÂN TỈNH LÀO CAI
-Số: 1/TB-UBND
-Lào Cai, ngày 02 tháng 01 năm 2024
-THÔNG BÁO
-Kết luận của Chủ tịch UBND tỉnh tại cuộc họp về cải cách hành chính
-Kính gửi: Sở Công Thương.
-1. Giao Sở Công Thương chủ trì, phối hợp với Sở Tài chính rà soát hồ sơ, hoàn thành trước ngày 31/12/2024.
-2. Văn phòng UBND tỉnh theo dõi, đôn đốc thực hiện Tiêu chí 3.2 theo Kế hoạch số 206/KH-UBND ngày 28/6/2023.
-Nơi nhận:
-- Như trên;
-TL. CHỦ TỊCH
-CHÁNH VĂN PHÒNG
-Nguyễn Văn A
-"""
-
-
-def warm() -> None:
-    """Load lexicons, word lists and the schema validator once, before the first real file."""
-    from ..parsers.txt import TextParser
-    from ..pipeline import extract_document
-    from ..validate import validated_json
-
-    try:
-        data = _WARM_NOTICE.encode("utf-8")
-        validated_json(extract_document(TextParser().parse(Path("warm-up.txt"), data)))
-    except Exception:  # warming is an optimisation; a real file will report any real problem
-        pass
-
-
 def _exit_with_parent(parent: int) -> None:
     while True:
         time.sleep(0.5)
@@ -202,11 +175,12 @@ def _died(item: Item) -> DocumentResult:
 
 
 def run_local(todo: list[Item], jobs: int, handle: Callable[[Item, DocumentResult], None], *,
-              extract: Callable[[str], DocumentResult] = process_file) -> None:
+              extract: Callable[[str], DocumentResult] = process_within_or_exit) -> None:
     """A process pool; a bounded number of files in flight. When a worker dies (segfault, OOM
     killer), the pool breaks: the files it held are retried one at a time in a fresh pool, so
     that only the file that kills a worker again is reported, and the rest carry on.
-    ``extract`` is :func:`process_file` (tests pass a stand-in; it must be importable)."""
+    ``extract`` is :func:`.budget.process_within_or_exit` with the run's budget (tests pass a
+    stand-in; it must be importable)."""
     context = multiprocessing.get_context("spawn")  # clean workers, no inherited threads or locks
     pending = deque(todo)
     suspects: deque[Item] = deque()
@@ -274,7 +248,7 @@ def connect(address: str) -> Any:
     return client
 
 
-def run_dask(client: Any, todo: list[Item], handle: Callable[[Item, DocumentResult], None]) -> None:
+def run_dask(client: Any, todo: list[Item], handle: Callable[[Item, DocumentResult], None], budget: float | None = None) -> None:
     """The same process_file on the cluster, a bounded number in flight; this process writes."""
     from dask.distributed import as_completed
 
@@ -283,7 +257,7 @@ def run_dask(client: Any, todo: list[Item], handle: Callable[[Item, DocumentResu
     items: dict[str, Item] = {}
 
     def submit(batch: list[Item]) -> list[Any]:
-        futures = client.map(process_file, [str(i.source) for i in batch], pure=False)
+        futures = client.map(process_within, [str(i.source) for i in batch], seconds=budget, pure=False)
         items.update((f.key, i) for f, i in zip(futures, batch, strict=True))
         return futures
 
@@ -332,6 +306,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"worker processes for the local engine (default: the CPUs available, here {default_jobs()})")
     parser.add_argument("--resume", action="store_true",
                         help="continue or update the run in DIR: skip files whose record is done and unchanged")
+    parser.add_argument("--budget", type=float, default=DEFAULT_BUDGET, metavar="SECONDS",
+                        help=f"time allowed per document; past it the document fails and the run goes on "
+                             f"(default {DEFAULT_BUDGET:g}; 0: no limit; not enforced on Dask workers)")
     parser.add_argument("--engine", choices=("local", "dask"), default=None,
                         help="local process pool (default) or a Dask cluster (needs --scheduler)")
     parser.add_argument("--scheduler", metavar="ADDRESS",
@@ -390,7 +367,8 @@ def _progress(total: int, initial: int) -> Any:
                 dynamic_ncols=True, smoothing=0.1)
 
 
-def batch(paths: list[str], out_dir: Path, *, jobs: int, resume: bool = False, scheduler: str | None = None) -> int:
+def batch(paths: list[str], out_dir: Path, *, jobs: int, resume: bool = False, scheduler: str | None = None,
+          budget: float | None = DEFAULT_BUDGET) -> int:
     """The whole run; returns the exit status (UsageError for status 2)."""
     started = time.perf_counter()
     items, skipped_inputs = plan(paths)
@@ -433,9 +411,9 @@ def batch(paths: list[str], out_dir: Path, *, jobs: int, resume: bool = False, s
 
         try:
             if client is not None:
-                run_dask(client, todo, handle)
+                run_dask(client, todo, handle, budget)
             elif todo:
-                run_local(todo, jobs, handle)
+                run_local(todo, jobs, handle, extract=functools.partial(process_within_or_exit, seconds=budget))
             bar.close()
             assembler.advance()
             assert assembler.frontier == len(items)
@@ -477,7 +455,7 @@ def run(args: argparse.Namespace) -> int:
         if engine == "local" and args.scheduler:
             raise UsageError("--scheduler is for --engine dask")
         return batch(args.paths, Path(args.out), jobs=args.jobs or default_jobs(), resume=args.resume,
-                     scheduler=args.scheduler if engine == "dask" else None)
+                     scheduler=args.scheduler if engine == "dask" else None, budget=args.budget)
     except UsageError as exc:
         print(f"notice-extractor batch: {exc}", file=sys.stderr)
         return 2

@@ -78,3 +78,33 @@ def process_file(path: str | Path) -> DocumentResult:
     except Exception as exc:  # a bug must not take the other files down; report it as such
         return DocumentResult(path=str(path), sha256=sha, error=f"internal error ({type(exc).__name__}: {exc})",
                               stage="internal", milliseconds=(time.perf_counter() - started) * 1000)
+
+
+_WARM_NOTICE = """ỦY BAN NHÂN DÂN TỈNH LÀO CAI
+Số: 1/TB-UBND
+Lào Cai, ngày 02 tháng 01 năm 2024
+THÔNG BÁO
+Kết luận của Chủ tịch UBND tỉnh tại cuộc họp về cải cách hành chính
+Kính gửi: Sở Công Thương.
+1. Giao Sở Công Thương chủ trì, phối hợp với Sở Tài chính rà soát hồ sơ, hoàn thành trước ngày 31/12/2024.
+2. Văn phòng UBND tỉnh theo dõi, đôn đốc thực hiện Tiêu chí 3.2 theo Kế hoạch số 206/KH-UBND ngày 28/6/2023.
+Nơi nhận:
+- Như trên;
+TL. CHỦ TỊCH
+CHÁNH VĂN PHÒNG
+Nguyễn Văn A
+"""
+
+
+def warm() -> None:
+    """Load lexicons, word lists and the schema validator once, before the first real file."""
+    from ..parsers.txt import TextParser
+    from ..pipeline import extract_document
+    from ..vntext import syllables
+
+    syllables()  # (only a glued word would load it otherwise: the first real one would pay)
+    try:
+        data = _WARM_NOTICE.encode("utf-8")
+        validated_json(extract_document(TextParser().parse(Path("warm-up.txt"), data)))
+    except Exception:  # warming is an optimisation; a real file will report any real problem
+        pass

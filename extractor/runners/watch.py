@@ -38,7 +38,7 @@ import stat as stat_mod
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -57,7 +57,8 @@ from watchdog.observers.api import BaseObserver
 
 from ..parsers import SUPPORTED_SUFFIXES
 from ..write import write_atomic
-from .common import DocumentResult, content_hash, process_file, shown
+from .budget import DEFAULT_BUDGET, StopRequested, process_within
+from .common import DocumentResult, content_hash, shown, warm
 from .inputs import kind_of
 from .ledger import Ledger
 from .openfiles import open_for_writing
@@ -267,13 +268,15 @@ class Watcher:
     """Handles complete candidates one at a time: hash, dedupe, extract, write, record, move."""
 
     def __init__(self, inbox: Path, out: Path, *, keep: bool, json_log: bool, stdout: TextIO, stderr: TextIO,
-                 young: float = YOUNG) -> None:
+                 young: float = YOUNG, budget: float | None = DEFAULT_BUDGET) -> None:
         self.inbox, self.out, self.keep, self.json_log, self.young = inbox, out, keep, json_log, young
         self.stdout, self.stderr = stdout, stderr
         self.ledger = Ledger(out)
         self.counts = Counts()
         self.refused: set[Path] = set()
         self.attempts: dict[Path, int] = {}  # failed reads of files that may still be being written
+        self.budget = budget
+        self.busy = False  # a document is being extracted (a stop request abandons it)
 
     def close(self) -> None:
         self.ledger.close()
@@ -328,7 +331,15 @@ class Watcher:
             self._log("duplicate", path, tasks=known.tasks, started=started, output=known.output, moved=moved,
                       sha=sha, same_as=Path(known.first_path).name)
             return "duplicate"
-        result = process_file(path)
+        if known is not None and known.stage == "budget":
+            # Remembered: it ran past its budget before; running it again would block the inbox again.
+            result = DocumentResult(path=str(path), sha256=sha, error=known.error, stage="budget")
+            return self._failed(path, result, stamp, started, cause=f"{known.error} (seen before)", stage="budget")
+        self.busy = True
+        try:
+            result = process_within(path, self.budget)
+        finally:
+            self.busy = False
         if result.sha256 != sha:
             if _stat(path) is None:
                 return None  # removed while we read it
@@ -480,6 +491,7 @@ def move_no_clobber(src: Path, folder: Path, *, sidecar: bool = False) -> Path:
 
 def watch(inbox: Path, out: Path, *, settle: float = DEFAULT_SETTLE, poll: float | None = None, keep: bool = False,
           once: bool = False, json_log: bool = False, stop: threading.Event | None = None, retry: float = YOUNG,
+          budget: float | None = DEFAULT_BUDGET, on_watcher: Callable[[Watcher], None] | None = None,
           stdout: TextIO | None = None, stderr: TextIO | None = None, started: threading.Event | None = None) -> int:
     """Run the inbox until ``stop`` is set (or, with ``once``, until the inbox is drained).
 
@@ -493,7 +505,12 @@ def watch(inbox: Path, out: Path, *, settle: float = DEFAULT_SETTLE, poll: float
     inbox = inbox.resolve()
     events: queue.SimpleQueue[tuple[Path, bool, bool]] = queue.SimpleQueue()
     # --once (cron) reads what is there and reports; it does not wait to retry unreadable files.
-    watcher = Watcher(inbox, out, keep=keep, json_log=json_log, stdout=stdout, stderr=stderr, young=0 if once else retry)
+    watcher = Watcher(inbox, out, keep=keep, json_log=json_log, stdout=stdout, stderr=stderr, young=0 if once else retry,
+                      budget=budget)
+    if on_watcher is not None:
+        on_watcher(watcher)
+    if budget:
+        warm()  # word lists load before the first budget starts
     settler = Settler(settle, poll=poll is not None or once)
     observer = None
     if not once and poll is None:
@@ -530,7 +547,12 @@ def watch(inbox: Path, out: Path, *, settle: float = DEFAULT_SETTLE, poll: float
             for path in settler.ready():
                 if stop.is_set():
                     break
-                status = watcher.handle(path)
+                try:
+                    status = watcher.handle(path)
+                except StopRequested:
+                    print(f"watch: stopped during {shown(path.name)}; it stays in the inbox for the next run",
+                          file=stderr, flush=True)
+                    break
                 if status == "retry":
                     settler.note(path)
                 elif status == "later":
@@ -571,6 +593,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              f"it is retried until then, with back-off, before it goes to failed/ (default {YOUNG:g})")
     parser.add_argument("--once", action="store_true", help="process what is there and exit (1 if any file failed)")
     parser.add_argument("--json-log", action="store_true", help="one JSON object per file on stdout")
+    parser.add_argument("--budget", type=float, default=DEFAULT_BUDGET, metavar="SECONDS",
+                        help=f"time allowed per document; past it the file goes to failed/ and is not tried again "
+                             f"(default {DEFAULT_BUDGET:g}; 0: no limit)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -581,15 +606,20 @@ def run(args: argparse.Namespace) -> int:
         return 2
     stop = threading.Event()
 
+    current: list[Watcher] = []
+
     def request_stop(signum: int, frame: object) -> None:
-        print(f"watch: {signal.Signals(signum).name} received, finishing the current file", file=sys.stderr, flush=True)
+        print(f"watch: {signal.Signals(signum).name} received, stopping", file=sys.stderr, flush=True)
         stop.set()
         signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C interrupts at once
+        if current and current[0].busy:
+            raise StopRequested  # abandon the document in hand: it is read again on the next start
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         return watch(inbox, Path(args.out), settle=args.settle, poll=args.poll, keep=args.keep, once=args.once,
-                     json_log=args.json_log, stop=stop, retry=args.retry)
+                     json_log=args.json_log, stop=stop, retry=args.retry, budget=args.budget or None,
+                     on_watcher=current.append)
     except (OSError, sqlite3.Error) as exc:
         print(f"notice-extractor watch: {exc}", file=sys.stderr)
         return 2
