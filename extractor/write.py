@@ -16,11 +16,14 @@ def _current_umask() -> int:
 _UMASK = _current_umask()
 
 
+FILE_MODE = 0o666 & ~_UMASK  # what open() would give: every output gets the same mode
+
+
 def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
+        os.fchmod(fd, FILE_MODE)  # mkstemp makes 0600; outputs are ordinary files
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
             fh.flush()

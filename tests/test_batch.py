@@ -64,12 +64,16 @@ def cells(path: Path) -> list[tuple]:
 
 
 def assert_same_outputs(expected: Path, actual: Path) -> None:
-    """Every file byte for byte, but tasks.xlsx (cell values) and summary.json (timings aside)."""
+    """Every file byte for byte (tasks.xlsx too: its time stamps are fixed), but summary.json
+    (timings aside); every file with the same mode."""
     want, got = tree(expected), tree(actual)
     assert sorted(got) == sorted(want)
+    modes = {(actual / name).stat().st_mode & 0o777 for name in got}
+    assert len(modes) == 1, modes
     for name, data in want.items():
         if name == "tasks.xlsx":
             assert cells(actual / name) == cells(expected / name)
+            assert got[name] == data, name
         elif name == "summary.json":
             a, b = json.loads(data), json.loads(got[name])
             assert set(TIMINGS) <= set(a) and set(TIMINGS) <= set(b)

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from ..parsers import SUPPORTED_SUFFIXES
-from ..write import write_atomic
+from ..write import FILE_MODE, write_atomic
 from .budget import DEFAULT_BUDGET, process_within, process_within_or_exit
 from .common import DocumentResult, content_hash, shown, warm
 from .inputs import Skipped, plan_inputs, unique_name
@@ -125,6 +125,7 @@ class Journal:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
         try:
+            os.fchmod(fd, FILE_MODE)
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
                 for entry in entries:
                     fh.write(entry.line())

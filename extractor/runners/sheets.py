@@ -24,10 +24,13 @@ import csv
 import datetime as dt
 import json
 import os
+import re
 import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any, TextIO
+
+from ..write import FILE_MODE
 
 TASKS_JSONL = "tasks.jsonl"
 TASKS_CSV = "tasks.csv"
@@ -106,6 +109,7 @@ class _Pending:
     def __init__(self, target: Path, *, encoding: str = "utf-8", newline: str | None = "\n", text: bool = True) -> None:
         self.target = target
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.fchmod(fd, FILE_MODE)  # as the records: mkstemp makes 0600
         self.tmp = Path(name)
         if text:
             self.fh: TextIO | None = os.fdopen(fd, "w", encoding=encoding, newline=newline)
@@ -192,6 +196,28 @@ class _Workbook:
     def save(self, path: Path) -> None:
         self.sheet.auto_filter.ref = f"A1:{self._last_column}{self.rows + 1}"
         self.book.save(path)
+        _fix_timestamps(path)
+
+
+# openpyxl stamps the workbook and every zip entry with the time of saving; the same run must
+# give the same bytes. SOURCE_DATE_EPOCH (the reproducible-builds convention) sets the stamp.
+_STAMP = dt.datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "946684800")), tz=dt.UTC)
+_CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _fix_timestamps(path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info)) for info in source.infolist()]
+    stamp = _STAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = _CORE_TIMES.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=_STAMP.timetuple()[:6])
+            fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+            target.writestr(fixed, data)
 
 
 class Tables:
