@@ -24,6 +24,7 @@ import pytest
 from extractor import cli
 from extractor.runners import batch
 from extractor.runners.common import DocumentResult, content_hash, process_file
+from extractor.runners.lock import LOCK_NAME
 from extractor.runners.sheets import HEADERS
 
 from .conftest import CORPUS
@@ -50,7 +51,8 @@ def start_batch(*args: str) -> subprocess.Popen[bytes]:
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name != LOCK_NAME}  # (the lock says who holds it: pid, time)
 
 
 def cells(path: Path) -> list[tuple]:

@@ -47,7 +47,7 @@ def test_pipes_are_skipped_and_links_not_followed_out_of_the_folder(archive: Pat
     assert result.returncode == 0, result.stderr
     assert f"skipped: {archive / 'pipe.txt'}: not a regular file (a named pipe); skipped" in result.stderr
     assert f"skipped: {archive / 'secret.txt'}: symbolic link to" in result.stderr
-    assert sorted(p.name for p in out.glob("*.json") if p.name != "summary.json") == ["inside.json", "real.json"]
+    assert sorted(p.name for p in out.glob("[!.]*.json") if p.name != "summary.json") == ["inside.json", "real.json"]
     assert not any("Bí Mật".encode() in p.read_bytes() for p in out.iterdir() if p.is_file())
 
 
@@ -113,3 +113,40 @@ def test_a_stray_byte_in_utf8_is_read_with_a_warning(tmp_path: Path) -> None:
     assert "\ufffdKết luận" in record["text"] and len(record["tasks"]) == 27
     assert [w["message"] for w in record["warnings"] if "UTF-8" in w["message"]] == [
         "1 byte(s) were not valid UTF-8 and were read as \ufffd"]
+
+
+def test_one_writer_per_output_folder(tmp_path: Path) -> None:
+    """A second run on a folder another run is writing is refused, not destructive; --resume
+    with other inputs is refused too (the tables would hold one archive, the folder both)."""
+    from extractor.runners.lock import FolderBusy, OutputLock
+
+    out = tmp_path / "out"
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "seed.txt").write_bytes(TXT.read_bytes())
+    with OutputLock(out, "batch"):  # as a live run holds it
+        busy = cli("batch", str(archive), "--out", str(out), "--resume")
+        watching = cli("watch", str(archive), "--out", str(out), "--once")
+        with pytest.raises(FolderBusy):
+            OutputLock(out, "watch").__enter__()
+    assert busy.returncode == 2 and "is being written by another notice-extractor run (batch, pid" in busy.stderr
+    assert watching.returncode == 2 and "is being written by another notice-extractor run" in watching.stderr
+    assert not (out / "seed.json").exists()
+    first = cli("batch", str(archive), "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "x.txt").write_bytes(TXT.read_bytes())
+    mixed = cli("batch", str(other), "--out", str(out), "--resume")
+    assert mixed.returncode == 2 and "holds a batch run of other inputs" in mixed.stderr
+    assert cli("batch", str(archive), "--out", str(out), "--resume").returncode == 0
+
+
+def test_an_unwritable_output_folder_is_named(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    out = blocker / "out"  # cannot be created, even by root
+    (tmp_path / "in").mkdir()
+    result = cli("watch", str(tmp_path / "in"), "--out", str(out), "--once")
+    assert result.returncode == 2 and "cannot write to" in result.stderr and str(blocker) in result.stderr
+    assert "Traceback" not in result.stderr

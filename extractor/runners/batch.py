@@ -48,9 +48,11 @@ from ..write import FILE_MODE, write_atomic
 from .budget import DEFAULT_BUDGET, process_within, process_within_or_exit
 from .common import DocumentResult, content_hash, shown, warm
 from .inputs import Skipped, plan_inputs, unique_name
+from .lock import FolderBusy, OutputLock
 from .sheets import Tables
 
 JOURNAL_NAME = ".batch-journal.jsonl"
+INPUTS_NAME = ".batch-inputs.json"  # what this folder's run reads: --resume must name the same
 SUMMARY_NAME = "summary.json"
 WORKER_DIED = "the worker process died while extracting this file (crash, out of memory, or stuck past its time budget)"
 
@@ -377,7 +379,24 @@ def batch(paths: list[str], out_dir: Path, *, jobs: int, resume: bool = False, s
         print(f"skipped: {shown(skip.path)}: {skip.reason}", file=sys.stderr)
     if not items:
         raise UsageError("no input files found")
+    try:
+        with OutputLock(out_dir, "batch"):
+            return _locked_batch(items, paths, out_dir, started, jobs=jobs, resume=resume, scheduler=scheduler,
+                                 budget=budget)
+    except FolderBusy as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _locked_batch(items: list[Item], paths: list[str], out_dir: Path, started: float, *, jobs: int, resume: bool,
+                  scheduler: str | None, budget: float | None) -> int:
+    """The run, while this process alone writes ``out_dir``."""
     journal_path = out_dir / JOURNAL_NAME
+    inputs_path = out_dir / INPUTS_NAME
+    given = json.dumps(sorted(str(Path(p).resolve()) for p in paths), ensure_ascii=False, indent=1) + "\n"
+    if resume and inputs_path.exists() and inputs_path.read_text(encoding="utf-8") != given:
+        # Another archive's tables would replace these while its records stayed beside them.
+        raise UsageError(f"{out_dir} holds a batch run of other inputs ({INPUTS_NAME}); --resume continues the "
+                         "same inputs only: choose another --out")
     if journal_path.exists() and not resume:
         raise UsageError(f"{out_dir} holds a batch run already ({JOURNAL_NAME}); pass --resume to continue or "
                          "update it, or choose another --out")
@@ -390,6 +409,7 @@ def batch(paths: list[str], out_dir: Path, *, jobs: int, resume: bool = False, s
         del previous
         todo = [i for i in items if i.out not in entries]
         out_dir.mkdir(parents=True, exist_ok=True)
+        write_atomic(inputs_path, given)
         journal = Journal(journal_path, (entries[i.out] for i in items if i.out in entries))
         assembler = Assembler(out_dir, items, entries)
         bar = _progress(len(items), len(entries))

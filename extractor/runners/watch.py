@@ -61,6 +61,7 @@ from .budget import DEFAULT_BUDGET, StopRequested, process_within
 from .common import DocumentResult, content_hash, shown, warm
 from .inputs import kind_of
 from .ledger import Ledger
+from .lock import FolderBusy, OutputLock
 from .openfiles import open_for_writing
 
 DEFAULT_SETTLE = 0.4  # seconds a file must stay unchanged; well above the gaps of a local copy
@@ -501,6 +502,16 @@ def watch(inbox: Path, out: Path, *, settle: float = DEFAULT_SETTLE, poll: float
     """
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
+    with OutputLock(out, "watch"):  # FolderBusy when another run writes ``out``
+        return _watch_locked(inbox, out, settle=settle, poll=poll, keep=keep, once=once, json_log=json_log, stop=stop,
+                             retry=retry, budget=budget, on_watcher=on_watcher, stdout=stdout, stderr=stderr,
+                             started=started)
+
+
+def _watch_locked(inbox: Path, out: Path, *, settle: float, poll: float | None, keep: bool, once: bool, json_log: bool,
+                  stop: threading.Event | None, retry: float, budget: float | None,
+                  on_watcher: Callable[[Watcher], None] | None, stdout: TextIO, stderr: TextIO,
+                  started: threading.Event | None) -> int:
     stop = stop or threading.Event()
     inbox = inbox.resolve()
     events: queue.SimpleQueue[tuple[Path, bool, bool]] = queue.SimpleQueue()
@@ -620,8 +631,15 @@ def run(args: argparse.Namespace) -> int:
         return watch(inbox, Path(args.out), settle=args.settle, poll=args.poll, keep=args.keep, once=args.once,
                      json_log=args.json_log, stop=stop, retry=args.retry, budget=args.budget or None,
                      on_watcher=current.append)
-    except (OSError, sqlite3.Error) as exc:
+    except FolderBusy as exc:
         print(f"notice-extractor watch: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        where = exc.filename or args.out
+        print(f"notice-extractor watch: cannot write to {shown(where)} ({exc.strerror or exc})", file=sys.stderr)
+        return 2
+    except sqlite3.Error as exc:
+        print(f"notice-extractor watch: the ledger in {shown(args.out)} cannot be used ({exc})", file=sys.stderr)
         return 2
     finally:
         for sig, handler in previous.items():
