@@ -118,11 +118,13 @@ def _read_member(archive: zipfile.ZipFile, name: str) -> bytes | None:
         info = archive.getinfo(name)
     except KeyError:
         return None
+    if info.flag_bits & 0x1:  # the zip's own "encrypted" flag
+        raise InputError(f"encrypted DOCX: part {name} needs a password")
     try:
         with archive.open(info) as stream:
             data = stream.read(MAX_PART_BYTES + 1)
-    except RuntimeError:  # zipfile's word for a password-protected member
-        raise InputError(f"encrypted DOCX: part {name} needs a password") from None
+    except RuntimeError as exc:  # zipfile's word for members it cannot open (method, version)
+        raise InputError(f"corrupt DOCX: part {name} cannot be opened ({exc})") from None
     except NotImplementedError as exc:
         raise InputError(f"corrupt DOCX: part {name} uses an unsupported compression ({exc})") from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
