@@ -558,7 +558,7 @@ def test_blank_pdf_is_refused() -> None:
 def test_pages_without_text_are_named_in_a_warning(tesseract: None) -> None:
     doc = parse(make_pdf([content(body_lines()), None, content(body_lines(200, rotated(1))), b"0.5 g 0 0 9 9 re f"]))
     assert texts(doc) == BODY + rotated(1)
-    assert doc.warnings == ("page(s) 2, 4: no text (blank, or none found by OCR); skipped",)
+    assert doc.warnings == ("page(s) 2, 4: no text (blank, damaged, or none found by OCR); skipped",)
     assert doc.ocr_pages == ()
 
 

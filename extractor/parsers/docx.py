@@ -852,6 +852,12 @@ class DocxParser:
         # Without any page marker the whole document counts as one page.
         pages = reader.page if reader.saw_break else 1
         warnings = [f"runs in legacy {e.upper()} fonts were converted to Unicode" for e in package.legacy_encodings]
+        uses_lists = any(next(part.iter(_w("numPr")), None) is not None
+                         for part in (package.document, package.styles) if part is not None)
+        if package.numbering is None and uses_lists:
+            # Lists number themselves in Word: without the numbering part "1.", "a)" are lost,
+            # and with them the items the labels would have opened.
+            warnings.append("the numbering part (word/numbering.xml) is missing: automatic list numbers are lost")
         return ParsedDocument(
             path=str(path), format="docx", sha256=sha256_of(data), pages=pages,
             blocks=tuple(blocks), warnings=tuple(dict.fromkeys([*warnings, *reader.warnings])),

@@ -95,7 +95,7 @@ class ImageParser:
         if not pages:
             raise InputError("no text found in the image (blank, or unreadable by OCR)")
         if nothing:
-            warnings.append(f"page(s) {_page_list(nothing)}: no text (blank, or none found by OCR); skipped")
+            warnings.append(f"page(s) {_page_list(nothing)}: no text (blank, damaged, or none found by OCR); skipped")
         if low:
             scores = ", ".join(f"{c:.0f}" for _, c in low)
             warnings.append(f"page(s) {_page_list([n for n, _ in low])}: read by OCR with low confidence "

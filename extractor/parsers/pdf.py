@@ -1779,7 +1779,7 @@ class _OcrReader:
             for number, reason in failures:
                 out.append(f"page {number}: {_KIND_PROBLEM[kind]}, and OCR failed ({reason}); {rest}")
         if blank := sorted(self.blank + self._nothing):
-            out.append(f"page(s) {_page_list(blank)}: no text (blank, or none found by OCR); skipped")
+            out.append(f"page(s) {_page_list(blank)}: no text (blank, damaged, or none found by OCR); skipped")
         if self._low:
             numbers = _page_list([n for n, _ in self._low])
             scores = ", ".join(f"{c:.0f}" for _, c in self._low)
