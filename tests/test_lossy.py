@@ -4,12 +4,16 @@ lost (issue: nothing lost, nothing stuck)."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from extractor import extract_file
 
-from .conftest import CORPUS
+from .conftest import CORPUS, ROOT
 
 DOCX = CORPUS / "rendered" / "docx" / "bac-son-tb-cchc-2023.docx"
 PDF = CORPUS / "rendered" / "pdf" / "bac-son-tb-cchc-2023.pdf"
@@ -36,3 +40,31 @@ def test_pdf_page_with_a_damaged_content_stream_is_named(tmp_path: Path) -> None
     record = extract_file(damaged)
     assert 0 < len(record.tasks) < len(extract_file(PDF).tasks)
     assert any(w.message.startswith("page(s) 2: no text (blank, damaged") for w in record.warnings)
+
+
+BOMB_CHILD = """
+import resource, sys
+from extractor.runners.common import process_file
+result = process_file(sys.argv[1])
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, result.stage or "ok")
+"""
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "I;16"])
+def test_image_bombs_stay_under_a_gigabyte(tmp_path: Path, mode: str, tesseract: None) -> None:
+    """A few hundred KB of PNG that decodes to 85 megapixels: RGBA (4 bytes a pixel) or 16-bit
+    grey. Read band by band into 8-bit grey, the whole document stays under 1 GB."""
+    import numpy as np
+    from PIL import Image
+
+    path = tmp_path / f"bomb-{mode.replace(';', '')}.png"
+    if mode == "RGBA":
+        Image.new("RGBA", (9000, 9500), (255, 255, 255, 255)).save(path)
+    else:
+        Image.fromarray(np.full((9500, 9000), 65535, dtype=np.uint16)).save(path)
+    assert path.stat().st_size < 1_000_000
+    done = subprocess.run([sys.executable, "-c", BOMB_CHILD, str(path)], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300)
+    peak_kib, outcome = done.stdout.split()
+    assert int(peak_kib) < 1024 * 1024, f"peak RSS {int(peak_kib) // 1024} MiB"
+    assert outcome == "parse"  # blank: "no text found in the image", a clean failure

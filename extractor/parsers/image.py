@@ -22,6 +22,20 @@ DEFAULT_DPI = 300.0  # assumed when the file does not say (phone photos, screens
 _MIN_DPI, _MAX_DPI = 70.0, 1200.0  # a stated resolution outside this is a placeholder value
 
 
+MAX_DECODED_BYTES = 512 * 2**20  # one decoded frame; with its 8-bit copy a page stays well under 1 GB
+
+
+def decoded_bytes(image: object) -> int:
+    """Memory a frame takes once decoded: pixels x channels x bytes per channel (a 16-bit grey
+    or an RGBA page is 2 or 4 times its pixel count)."""
+    from PIL import Image
+
+    assert isinstance(image, Image.Image)
+    depth = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N": 2, "I": 4, "F": 4}.get(image.mode)
+    per_pixel = depth if depth is not None else len(image.getbands())  # 8-bit channels: RGB, RGBA, CMYK, LA
+    return image.size[0] * image.size[1] * per_pixel
+
+
 def _dpi(info: dict[str, object]) -> float:
     value = info.get("dpi")
     try:
@@ -45,6 +59,7 @@ class ImageParser:
 
         if (reason := ocr.unavailable_reason()) is not None:
             raise InputError(f"image files are read by OCR, which is unavailable here ({reason}); {ocr.INSTALL_HINT}")
+        Image.MAX_IMAGE_PIXELS = ocr.MAX_IMAGE_PIXELS  # PIL's own guard, at our limit (its message is ours)
         try:
             with py_warnings.catch_warnings():
                 py_warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -72,9 +87,14 @@ class ImageParser:
             for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
                 if frame.size[0] * frame.size[1] > ocr.MAX_IMAGE_PIXELS:
                     raise InputError(f"page {number} of the image is too large to read")
+                decoded = decoded_bytes(frame)
+                if decoded > MAX_DECODED_BYTES:
+                    raise InputError(f"page {number} of the image would take {decoded // 2**20} MiB to decode "
+                                     f"({frame.size[0]}x{frame.size[1]}, {frame.mode}; limit {MAX_DECODED_BYTES // 2**20} MiB)")
                 frame.load()
                 try:
-                    read = ocr.recognise(frame.copy(), _dpi(frame.info))
+                    # (no copy: OCR is done with the frame before the next one is decoded into it)
+                    read = ocr.recognise(frame, _dpi(frame.info))
                 except ocr.OcrError as exc:
                     warnings.append(f"page {number}: OCR failed ({exc}); skipped")
                     continue

@@ -170,24 +170,42 @@ def _environment() -> dict[str, str]:
 # --------------------------------------------------------------------------- images
 
 
+_BAND_ROWS = 512  # rows converted at a time: temporaries stay a band's size, not a page's
+
+
 def grayscale(image: Image.Image) -> Image.Image:
-    """8-bit grayscale on white, whatever the mode (alpha, palette, 16-bit, bilevel, CMYK)."""
+    """8-bit grayscale on white, whatever the mode (alpha, palette, 16-bit, bilevel, CMYK).
+
+    Converted band by band into one 8-bit array: the page is held once as decoded and once as
+    the result, never as the 32-bit or RGBA intermediates that PIL's own conversions make (a
+    100-megapixel RGBA scan would need 2 GB that way)."""
+    import numpy as np
     from PIL import Image as PILImage
 
     if image.mode == "L":
         return image
-    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
-        image = image.convert("I")
-        low, high = image.getextrema()  # type: ignore[misc]
-        span = max(int(high) - int(low), 1)
-        return image.point(lambda v: (v - low) * 255 / span).convert("L")
-    if image.mode == "F":
-        return image.convert("L")
-    if "A" in image.mode or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        background = PILImage.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return PILImage.alpha_composite(background, rgba).convert("L")
-    return image.convert("L")
+    width, height = image.size
+    out = np.empty((height, width), dtype=np.uint8)
+    sixteen = image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F")
+    alpha = "A" in image.mode or (image.mode == "P" and "transparency" in image.info)
+    low, span = 0.0, 1.0
+    if sixteen:
+        extrema = image.getextrema()
+        low, high = float(extrema[0]), float(extrema[1])  # type: ignore[index, arg-type]
+        span = max(high - low, 1.0)
+    for top in range(0, height, _BAND_ROWS):
+        band = image.crop((0, top, width, min(height, top + _BAND_ROWS)))
+        if sixteen:
+            values = np.asarray(band, dtype=np.float32)
+            out[top:top + values.shape[0]] = ((values - low) * (255.0 / span)).clip(0, 255).astype(np.uint8)
+        elif alpha:
+            rgba = np.asarray(band.convert("RGBA"), dtype=np.uint16)
+            gray = (rgba[..., 0] * 299 + rgba[..., 1] * 587 + rgba[..., 2] * 114) // 1000
+            a = rgba[..., 3]
+            out[top:top + rgba.shape[0]] = ((gray * a + 255 * (255 - a)) // 255).astype(np.uint8)  # on white
+        else:
+            out[top:top + band.size[1]] = np.asarray(band.convert("L"))
+    return PILImage.fromarray(out, mode="L")
 
 
 def fit(image: Image.Image, dpi: float) -> tuple[Image.Image, float]:
