@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint schema corpus bench eval clean system-deps
+.PHONY: demo test lint schema corpus bench eval clean system-deps fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,11 +43,11 @@ demo: $(STAMP) system-deps
 	@echo "JSON records written to outputs/"
 
 test: $(DEV_STAMP) system-deps
-	$(BIN)/ruff check extractor tests bench scripts
+	$(BIN)/ruff check extractor tests bench scripts fuzz
 	$(BIN)/python -m pytest
 
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check extractor tests bench scripts
+	$(BIN)/ruff check extractor tests bench scripts fuzz
 
 schema: $(STAMP)
 	$(BIN)/notice-extractor schema > schemas/notice.schema.json
@@ -69,6 +69,18 @@ corpus: $(DEV_STAMP) system-deps
 # OCR'd: a few minutes). scripts/eval.py --set/--format runs a part.
 eval: $(STAMP)
 	@$(BIN)/python scripts/eval.py
+
+# Coverage-guided fuzzing of each parser and the pipeline (atheris), FUZZ_SECONDS each; a
+# finding stops its target and is written to fuzz/work/crash-*: make it a test in tests/test_fuzz.py.
+FUZZ_SECONDS ?= 120
+FUZZ_TARGETS := txt docx pdf html pipeline
+fuzz: $(DEV_STAMP)
+	@mkdir -p fuzz/work; for t in $(FUZZ_TARGETS); do \
+	  echo "fuzz $$t ($(FUZZ_SECONDS) s)"; \
+	  $(BIN)/python fuzz/fuzz_parsers.py $$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 >fuzz/work/$$t.log 2>&1; \
+	  status=$$?; grep -E "DONE|number_of_executed_units|peak_rss" fuzz/work/$$t.log; \
+	  if [ $$status -ne 0 ]; then tail -40 fuzz/work/$$t.log; exit 1; fi; \
+	done
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py

@@ -85,6 +85,8 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
         raise InputError(f"corrupt DOCX: not a readable zip archive ({exc})") from None
+    except NotImplementedError as exc:  # a zip format version or feature zipfile does not read
+        raise InputError(f"corrupt DOCX: unsupported zip archive ({exc})") from None
     if len(infos) > MAX_MEMBERS:
         raise InputError(f"corrupt DOCX: {len(infos)} zip entries (limit {MAX_MEMBERS}); refused as a zip bomb")
     names = [i.filename for i in infos]

@@ -69,6 +69,7 @@ _DEEPEST_SHARE = 0.85  # else the deepest element holding this share
 _BAND_ROWS = 4
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGNORECASE)
+_XML_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _HTML_TAG = re.compile(rb"<(?:html|head|body|div|p|table|meta|title|article|span|br)[\s/>]", re.IGNORECASE)
 _FONT_FAMILY = re.compile(r"font-family\s*:\s*([^;]+)", re.IGNORECASE)
@@ -441,7 +442,9 @@ class HtmlParser:
     def parse(self, path: Path, data: bytes) -> ParsedDocument:
         from . import sha256_of
 
-        text = _XML_DECLARATION.sub("", decode_html(data), count=1)
+        # Control characters are not XML (lxml refuses them when it edits the tree): a page
+        # saved by a browser holds none; a damaged one loses them.
+        text = _XML_CONTROLS.sub("", _XML_DECLARATION.sub("", decode_html(data), count=1))
         parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, default_doctype=False)
         try:
             root = lxml.html.document_fromstring(text, parser=parser)

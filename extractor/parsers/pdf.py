@@ -1283,8 +1283,12 @@ def _ocr_page(document: pdfium.PdfDocument, index: int) -> ocr.OcrPage:
 
 
 def _is_blank(document: pdfium.PdfDocument, index: int) -> bool:
-    """Nothing is drawn on the page: no content objects, no annotations."""
-    page = document[index]
+    """Nothing is drawn on the page: no content objects, no annotations. A page pdfium cannot
+    load is not blank: it goes on to be reported as unreadable."""
+    try:
+        page = document[index]
+    except pdfium.PdfiumError:
+        return False
     try:
         return pdfium_c.FPDFPage_CountObjects(page.raw) <= 0 and pdfium_c.FPDFPage_GetAnnotCount(page.raw) <= 0
     finally:
