@@ -150,3 +150,22 @@ def test_an_unwritable_output_folder_is_named(tmp_path: Path) -> None:
     result = cli("watch", str(tmp_path / "in"), "--out", str(out), "--once")
     assert result.returncode == 2 and "cannot write to" in result.stderr and str(blocker) in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A 200 KB filesystem: a batch's outputs do not fit."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(mount)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root and CAP_SYS_ADMIN)")
+    yield mount
+    subprocess.run(["umount", str(mount)], capture_output=True)
+
+
+def test_a_full_disk_is_one_clear_line_not_a_traceback(full_disk: Path) -> None:
+    result = cli("batch", str(ROOT / "corpus" / "txt"), "--out", str(full_disk / "out"), "--jobs", "1")
+    assert result.returncode == 2
+    assert "No space left on device) [write]; run again with --resume once fixed" in result.stderr
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr

@@ -481,7 +481,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"notice-extractor batch: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # DIR not writable, disk full: the journal keeps what was done
-        print(f"notice-extractor batch: {exc}; run again with --resume once fixed", file=sys.stderr)
+        where = shown(exc.filename or args.out)
+        print(f"notice-extractor batch: cannot write {where} ({exc.strerror or exc}) [write]; "
+              "run again with --resume once fixed", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("batch: interrupted; run again with --resume to continue", file=sys.stderr)

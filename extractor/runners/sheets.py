@@ -193,6 +193,18 @@ class _Workbook:
         self.sheet.append(row)
         self.rows += 1
 
+    def abandon(self) -> None:
+        """Drop the half-written sheet now and quietly: left to the garbage collector, openpyxl's
+        row writer would print tracebacks at exit after a write failed (a full disk)."""
+        sheet: Any = self.sheet
+        for generator in (getattr(sheet, "_rows", None), getattr(getattr(sheet, "_writer", None), "xf", None)):
+            try:
+                if generator is not None:
+                    generator.close()
+            except Exception:  # the stream is already broken; there is nothing left to save
+                pass
+        sheet._rows = None
+
     def save(self, path: Path) -> None:
         self.sheet.auto_filter.ref = f"A1:{self._last_column}{self.rows + 1}"
         self.book.save(path)
@@ -306,5 +318,7 @@ class Tables:
             raise
 
     def discard(self) -> None:
+        if getattr(self, "_book", None) is not None:
+            self._book.abandon()
         for pending in self._pending:
             pending.discard()
