@@ -44,7 +44,8 @@ def task_id(nid: str, section: str, ordinal: int) -> str:
 
 
 def assemble(doc: ParsedDocument, layout: Layout, meta: NoticeMeta, tasks: list[TaskFields],
-             references: list, warnings: list[tuple[str, str]]) -> NoticeRecord:
+             references: list, warnings: list[tuple[str, str]], references_at: int = 0) -> NoticeRecord:
+    """``references`` are the notice's own, with offsets from ``references_at`` in the text."""
     nid = notice_id(doc.sha256)
 
     def span(start: int, end: int) -> Span:
@@ -76,7 +77,7 @@ def assemble(doc: ParsedDocument, layout: Layout, meta: NoticeMeta, tasks: list[
         signer=Signer(name=meta.signer_name, title=meta.signer_title, authority=meta.signer_authority),
         recipients=meta.recipients,
         meeting=Meeting(date=meta.meeting_date, chair=meta.meeting_chair) if meta.meeting_chair else None,
-        references=[ref(r, 0) for r in references],
+        references=[ref(r, references_at) for r in references],
     )
     return NoticeRecord(
         extractor_version=__version__, notice=notice, tasks=out_tasks,

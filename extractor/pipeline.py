@@ -49,7 +49,11 @@ def extract_document(doc: ParsedDocument) -> NoticeRecord:
         warnings.append(("no_tasks", "no directive part found: the document assigns no tasks"))
     if meta.symbol is None:
         warnings.append(("no_number", "no 'Số: …/…' line found: number and symbol are unknown"))
-    return assemble(doc, layout, meta, tasks, find_references("\n".join(p.text for p in structure.body)), warnings)
+    # The body is a run of whole paragraphs, which the text joins with "\n" as here: offsets
+    # found in it are offsets from where the body starts.
+    body_at = structure.body[0].start if structure.body else 0
+    return assemble(doc, layout, meta, tasks, find_references("\n".join(p.text for p in structure.body)), warnings,
+                    references_at=body_at)
 
 
 def extract_file(path: str | Path) -> NoticeRecord:

@@ -32,9 +32,43 @@ def to_json(record: NoticeRecord) -> str:
 
 
 def validate_document(data: Any) -> list[str]:
-    """Schema errors of a decoded JSON document, each as 'path: message'."""
+    """Schema errors of a decoded JSON document, each as 'path: message'; then what a schema
+    cannot say: every span lies inside the record's text and slices it to its value's source,
+    and task ids are unique."""
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
-    return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors]
+    problems = [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors]
+    if problems or not isinstance(data, dict):
+        return problems
+    return _contract_problems(data)
+
+
+def _contract_problems(record: dict[str, Any]) -> list[str]:
+    text: str = record["text"]
+    problems: list[str] = []
+
+    def visit(node: Any, where: str) -> None:
+        if isinstance(node, dict):
+            span = node.get("span")
+            if isinstance(span, dict):
+                start, end = span["start"], span["end"]
+                if not 0 <= start <= end <= len(text):
+                    problems.append(f"{where}/span: [{start}, {end}) is not inside the text (length {len(text)})")
+                elif isinstance(node.get("text"), str) and text[start:end] != node["text"]:
+                    problems.append(f"{where}/span: slices the text to {text[start:end][:40]!r}, not to its value "
+                                    f"{node['text'][:40]!r}")
+            for key, value in node.items():
+                if key != "text":
+                    visit(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                visit(value, f"{where}/{i}")
+
+    visit(record.get("notice"), "notice")
+    visit(record.get("tasks"), "tasks")
+    ids = [t.get("id") for t in record.get("tasks", [])]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(f"tasks: id {dup} is given to more than one task")
+    return problems
 
 
 def validated_json(record: NoticeRecord) -> str:
