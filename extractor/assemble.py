@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 
 from . import __version__
 from .models import (
@@ -70,7 +71,8 @@ def assemble(doc: ParsedDocument, layout: Layout, meta: NoticeMeta, tasks: list[
         ))
     notice = Notice(
         id=nid,
-        source=Source(path=doc.path, format=doc.format, sha256=doc.sha256, pages=doc.pages,
+        # Absolute, so the same file gives the same record from any working directory.
+        source=Source(path=os.path.abspath(doc.path), format=doc.format, sha256=doc.sha256, pages=doc.pages,
                       ocr_pages=list(doc.ocr_pages), ocr_confidence=doc.ocr_confidence),
         doc_type=meta.doc_type, number=meta.number, symbol=meta.symbol, issuer=meta.issuer,
         parent_body=meta.parent_body, place=meta.place, issued_date=meta.issued_date, subject=meta.subject,

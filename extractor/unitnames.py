@@ -67,10 +67,6 @@ def _lexicon() -> dict:
     }
 
 
-def _is_capitalised(token: str) -> bool:
-    return token[:1].isupper() or (token[:1].isdigit() and False)
-
-
 def name_end(text: str, pos: int) -> int:
     """End offset of the proper name that starts at ``pos`` (just after a head noun)."""
     lex = _lexicon()

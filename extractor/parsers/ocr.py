@@ -68,9 +68,7 @@ INSTALL_HINT = "install tesseract-ocr and tesseract-ocr-vie to read it"
 # is a guess at something Tesseract could not read (its ink is read again, see _recover).
 _JUNK = 55.0
 _GUESS = 30.0
-# The dictionary check: odds against Tesseract misreading one diacritic, and the weight of the
-# unigram model where a syllable pair was never seen.
-_MISREAD = float(os.environ.get("OCR_MISREAD", "0.002"))
+# The dictionary check: the weight of the unigram model where a syllable pair was never seen.
 _BACKOFF = 2.0
 # A run of ink at least this long (points) is a ruling, not part of a letter.
 _MIN_RULE_H = 20.0

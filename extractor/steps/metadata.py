@@ -36,7 +36,6 @@ def place_name(raw: str) -> str | None:
     while kept and kept[-1] in ("-", "–"):
         kept.pop()
     return " ".join(reversed(kept)) or None
-_AUTHORITY = re.compile(r"^(?P<auth>(?:TM|KT|TL|TUQ|Q)\.\s*[^\n]*?)(?=\s+(?:KT|TL|TUQ|Q)\.\s|$)")
 # A signer's title on its own line when no "TM./KT./TL." precedes it.
 _SIGNER_TITLE = re.compile(r"^(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|CHÁNH VĂN PHÒNG|TRƯỞNG BAN|TRƯỞNG PHÒNG|CHÁNH THANH TRA|BỘ TRƯỞNG|CỤC TRƯỞNG|CHI CỤC TRƯỞNG)$")
 _PERSON = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,4}$")
@@ -67,10 +66,6 @@ def _lines(p: Paragraph, text: str) -> list[str]:
     bounds = [*p.line_starts[1:], p.end + 1]
     return [text[s:e - 1].strip() if i + 1 < len(bounds) else text[s:p.end].strip()
             for i, (s, e) in enumerate(zip(p.line_starts, bounds, strict=False))] if p.line_starts else [p.text]
-
-
-def _sentence_case(name: str) -> str:
-    return name[:1].upper() + name[1:].lower()
 
 
 def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
