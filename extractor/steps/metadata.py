@@ -115,7 +115,10 @@ def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
         _read_portal_citation(meta, structure)
     if meta.doc_type is None and meta.symbol:
         prefix = meta.symbol.split("-")[0]
-        meta.doc_type = types["symbol_prefixes"].get(prefix) or ("Công văn" if meta.subject or addressees else None)
+        prefixes = types["symbol_prefixes"]
+        # OCR and ASCII copies write "CD-TTg", "QD-UBND" for "CĐ", "QĐ": the exact prefix first.
+        by_ascii = {k.replace("Đ", "D"): v for k, v in prefixes.items() if "Đ" in k and k.replace("Đ", "D") not in prefixes}
+        meta.doc_type = prefixes.get(prefix) or by_ascii.get(prefix) or ("Công văn" if meta.subject or addressees else None)
     if meta.doc_type is None and meta.subject:
         meta.doc_type = "Công văn"
     # Issuer: the capitalised lines before the national motto.
