@@ -367,10 +367,29 @@ def mark_directive(root: Section) -> bool:
             visit(node.children, node_on, False, opener, request)
 
     visit(root.children, False, True, None)
+    _assessments_before_tasks(root)
     for node in root.walk():
         if node.paragraph is not None and not node.directive and _names_who_acts(node.attributes):
             node.directive = True  # "1. Rà soát …" / "a) Cơ quan chủ trì: Sở Nội vụ" under "II. NỘI DUNG"
     return opener_seen
+
+
+def _assessments_before_tasks(root: Section) -> None:
+    """"1. <what was achieved> … 2. Nhiệm vụ cần triển khai …": in a conclusion, items before
+    the sibling whose heading names the tasks, that neither name who acts nor say what to do
+    in their own heading, are the assessment (GUIDELINES rule 7), even after "kết luận như sau:"."""
+    for node in root.walk():
+        items = node.children
+        first = next((i for i, c in enumerate(items) if c.label is not None and c.paragraph is not None
+                      and looks_like_heading(c.paragraph) and heading_role(c.paragraph) == "directive"), None)
+        if not first or not any(c.label is not None for c in items[:first]):
+            continue  # no numbered item before the tasks' heading: nothing here is an assessment
+        for item in items[:first]:
+            p = item.paragraph
+            assert p is not None
+            if heading_role(p) is None and not _names_actor(item) and not looks_like_heading(p):
+                for n in item.walk():
+                    n.directive = False
 
 
 def _names_who_acts(attributes: list[Paragraph]) -> bool:

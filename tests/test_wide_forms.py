@@ -211,3 +211,18 @@ def test_plan_items_described_by_who_carries_them_out(tmp_path: Path) -> None:
     ]))
     record = extract_file(path)
     assert [t.responsible_units for t in record.tasks] == [["Sở Nội vụ"], ["Sở Tư pháp"]]
+
+
+def test_a_conclusions_assessment_item_before_its_tasks_heading_is_no_task(tmp_path: Path) -> None:
+    path = write(tmp_path, "\n".join([
+        "VĂN PHÒNG CHÍNH PHỦ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 300/TB-VPCP", "Hà Nội, ngày 10 tháng 6 năm 2025",
+        "THÔNG BÁO", "Kết luận của Phó Thủ tướng tại buổi kiểm tra dự án",
+        "Sau khi nghe báo cáo của các bộ, địa phương, Phó Thủ tướng kết luận như sau:",
+        "1. Dự án có ý nghĩa quan trọng; thời gian qua các địa phương đã nỗ lực, khối lượng thi công đạt khoảng 60% "
+        "so với kế hoạch, nhiều gói thầu vượt tiến độ.",
+        "2. Nhiệm vụ cần triển khai trong thời gian tới",
+        "a) Bộ Xây dựng chủ trì, đôn đốc các chủ đầu tư hoàn thành gói thầu trước ngày 30/9/2025.",
+        "b) Ủy ban nhân dân các tỉnh hoàn thành giải phóng mặt bằng trong tháng 7/2025.",
+    ]))
+    tasks = extract_file(path).tasks
+    assert [t.responsible_units for t in tasks] == [["Bộ Xây dựng"], ["Ủy ban nhân dân các tỉnh"]]
