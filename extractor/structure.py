@@ -384,12 +384,30 @@ def _assessments_before_tasks(root: Section) -> None:
                       and looks_like_heading(c.paragraph) and heading_role(c.paragraph) == "directive"), None)
         if not first or not any(c.label is not None for c in items[:first]):
             continue  # no numbered item before the tasks' heading: nothing here is an assessment
+        heading_family = _family(items[first].label)  # type: ignore[arg-type]
         for item in items[:first]:
             p = item.paragraph
             assert p is not None
-            if heading_role(p) is None and not _names_actor(item) and not looks_like_heading(p):
+            # Only a sibling of the same numbering ("1." before "2. Nhiệm vụ …"): items of
+            # another family may sit under a heading that OCR lost ("I. Nhiệm vụ chung").
+            if item.label is not None and _family(item.label) != heading_family:
+                continue
+            if heading_role(p) is None and not _names_actor(item) and not looks_like_heading(p) \
+                    and not _starts_with_action(p):
                 for n in item.walk():
                     n.directive = False
+
+
+def _starts_with_action(p: Paragraph) -> bool:
+    """An item that opens with a verb ("Chỉ đạo, triển khai …", "Định kỳ hàng quý làm việc …")
+    tells someone what to do; an assessment opens with what it judges."""
+    return fold(p.body).startswith(_action_verbs())
+
+
+@cache
+def _action_verbs() -> tuple[str, ...]:
+    return tuple(fold(v) + " " for v in table("units")["responsible_verbs"]) + tuple(
+        fold(v) + "," for v in table("units")["responsible_verbs"])
 
 
 def _names_who_acts(attributes: list[Paragraph]) -> bool:
