@@ -66,8 +66,9 @@ def deadlines_step(t: TaskFields, ctx: Context) -> TaskFields:
         # A task table's time column states the limit without a cue ("Năm 2026", "Quý II/2026").
         prefix = "Thời hạn: "
         for d in find_deadlines(prefix + text[cell[0]:cell[1]], ctx.issued, ctx.year):
-            found.append((replace(d, start=max(0, d.start - len(prefix)) + cell[0], end=d.end - len(prefix) + cell[0],
-                                  text=text[cell[0]:cell[1]]), t.draft.start))
+            start, end = max(0, d.start - len(prefix)) + cell[0], d.end - len(prefix) + cell[0]
+            # (the span's own text: the cell may say more, "Năm 2025-2026", than the limit read)
+            found.append((replace(d, start=start, end=end, text=text[start:end]), t.draft.start))
     found = [(d, b) for d, b in found if d.kind != "recurring"]
     return replace(t, deadlines=tuple(found))
 
