@@ -226,3 +226,14 @@ def test_a_conclusions_assessment_item_before_its_tasks_heading_is_no_task(tmp_p
     ]))
     tasks = extract_file(path).tasks
     assert [t.responsible_units for t in tasks] == [["Bộ Xây dựng"], ["Ủy ban nhân dân các tỉnh"]]
+
+
+def test_those_asked_go_on_after_a_semicolon_until_the_verb(tmp_path: Path) -> None:
+    path = write(tmp_path, "\n".join([
+        "ỦY BAN NHÂN DÂN", "TỈNH KHÁNH HÒA", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 77/UBND-NC",
+        "Khánh Hòa, ngày 04 tháng 6 năm 2025", "Kính gửi: Các sở, ngành liên quan.",
+        "Yêu cầu Giám đốc các Sở: Tư pháp, Xây dựng; Chủ tịch UBND thành phố Nha Trang khẩn trương tổ chức kiểm "
+        "điểm, báo cáo trước ngày 30/6/2025; Sở Nội vụ tổng hợp.",
+    ]))
+    tasks = extract_file(path).tasks
+    assert tasks[0].responsible_units[:3] == ["Sở Tư pháp", "Sở Xây dựng", "Chủ tịch UBND thành phố Nha Trang"]

@@ -120,11 +120,32 @@ def assigned_in_text(body: str, cues: re.Pattern[str] | None = None) -> tuple[li
             chain = _chain(body, m)
             names = _names(body, chain)
             enumerated = len(names) > len(chain)
+            names += [n for n in _list_after_semicolons(body, cue.end()) if n not in names]
             return names, cue.start(), all(c.group for c in chain) and not enumerated
     return None
 
 
 _CLAUSE = re.compile(r";\s+")
+
+
+def _list_after_semicolons(body: str, start: int) -> list[str]:
+    """"Yêu cầu Giám đốc các Sở: Tư pháp, Xây dựng; Chủ tịch UBND thành phố X khẩn trương …": a
+    list of those asked that goes on after ";" (no verb came yet) names each of them."""
+    out: list[str] = []
+    pos = start
+    while (semi := body.find(";", pos, pos + 400)) >= 0:
+        if any(is_stop_at(body, pos + w.start()) for w in re.finditer(r"\S+", body[pos:semi])):
+            break  # a verb came: the list ended before this ";"
+        at = semi + 1
+        while at < len(body) and body[at] == " ":
+            at += 1
+        nxt = mention_at(body, at)
+        if nxt is None or (nxt.group and not nxt.name[:1].isupper()):
+            break
+        chain = _chain(body, nxt)
+        out.extend(_names(body, chain))
+        pos = chain[-1].end
+    return out
 
 
 @dataclass(frozen=True, slots=True)
