@@ -6,6 +6,7 @@ import hashlib
 import os
 
 from . import __version__
+from .diagnostics import Diagnostic
 from .models import (
     Criterion,
     Deadline,
@@ -45,7 +46,7 @@ def task_id(nid: str, section: str, ordinal: int) -> str:
 
 
 def assemble(doc: ParsedDocument, layout: Layout, meta: NoticeMeta, tasks: list[TaskFields],
-             references: list, warnings: list[tuple[str, str]], references_at: int = 0) -> NoticeRecord:
+             references: list, warnings: list[Diagnostic], references_at: int = 0) -> NoticeRecord:
     """``references`` are the notice's own, with offsets from ``references_at`` in the text."""
     nid = notice_id(doc.sha256)
 
@@ -83,5 +84,6 @@ def assemble(doc: ParsedDocument, layout: Layout, meta: NoticeMeta, tasks: list[
     )
     return NoticeRecord(
         extractor_version=__version__, notice=notice, tasks=out_tasks,
-        warnings=[RecordWarning(code=c, message=m) for c, m in warnings], text=layout.text,
+        warnings=[RecordWarning(code=w.code, message=w.message, stage=w.stage, pages=list(w.pages)) for w in warnings],
+        text=layout.text,
     )

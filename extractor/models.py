@@ -109,8 +109,14 @@ class Task(Contract):
 
 
 class RecordWarning(Contract):
-    code: str
-    message: str
+    """Something a stage noticed and could live with: match ``code``, show ``message``."""
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$",
+                      description="Stable machine-readable code, e.g. 'ocr_low_confidence', 'no_tasks'.")
+    message: str = Field(description="One line for a person, in English.")
+    stage: Literal["parse", "normalise", "structure", "extract", "assemble"] = Field(
+        description="The pipeline stage that raised it.")
+    pages: list[int] = Field(default_factory=list, description="1-based pages concerned, when it sits on pages.")
 
 
 class NoticeRecord(Contract):

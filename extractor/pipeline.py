@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .assemble import assemble
+from .diagnostics import Diagnostic
 from .errors import ExtractionError, NotANoticeError
 from .models import NoticeRecord
 from .normalise import normalise
@@ -44,11 +45,11 @@ def extract_document(doc: ParsedDocument) -> NoticeRecord:
             "signature block or \"Nơi nhận\" found in its first pages", path=doc.path)
     drafts = draft_tasks(structure, addressees)
     tasks = run_steps(drafts, Context(layout=layout, issued=meta.issued_date, year=meta.issued_year))
-    warnings: list[tuple[str, str]] = [("parser", w) for w in doc.warnings]
+    warnings = list(doc.warnings)
     if not tasks:
-        warnings.append(("no_tasks", "no directive part found: the document assigns no tasks"))
+        warnings.append(Diagnostic("no_tasks", "no directive part found: the document assigns no tasks", "extract"))
     if meta.symbol is None:
-        warnings.append(("no_number", "no 'Số: …/…' line found: number and symbol are unknown"))
+        warnings.append(Diagnostic("no_number", "no 'Số: …/…' line found: number and symbol are unknown", "extract"))
     # The body is a run of whole paragraphs, which the text joins with "\n" as here: offsets
     # found in it are offsets from where the body starts.
     body_at = structure.body[0].start if structure.body else 0

@@ -111,8 +111,8 @@ def test_a_stray_byte_in_utf8_is_read_with_a_warning(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     record = json.loads((tmp_path / "out" / "stray.json").read_text(encoding="utf-8"))
     assert "\ufffdKết luận" in record["text"] and len(record["tasks"]) == 27
-    assert [w["message"] for w in record["warnings"] if "UTF-8" in w["message"]] == [
-        "1 byte(s) were not valid UTF-8 and were read as \ufffd"]
+    assert [(w["code"], w["stage"], w["message"]) for w in record["warnings"] if w["code"] == "invalid_utf8"] == [
+        ("invalid_utf8", "parse", "1 byte(s) were not valid UTF-8 and were read as \ufffd")]
 
 
 def test_one_writer_per_output_folder(tmp_path: Path) -> None:

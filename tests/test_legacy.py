@@ -78,7 +78,8 @@ def test_seed_notice_in_legacy_plain_text(tmp_path: Path, encoding: str, transpo
     path = tmp_path / "seed.txt"
     path.write_bytes(data)
     parsed = TextParser().parse(path, data)
-    assert parsed.warnings == (f"text was in the legacy {encoding.upper()} encoding; converted to Unicode",)
+    assert [(w.code, w.stage) for w in parsed.warnings] == [("legacy_encoding", "parse")]
+    assert encoding.upper() in parsed.warnings[0].message
     record = extract_file(path)
     assert record.notice.signer.name == "Vũ Quang Hiến"
     assert any("Phòng Tài chính - Kế hoạch" in t.responsible_units for t in record.tasks)
@@ -145,8 +146,8 @@ def test_docx_runs_in_legacy_fonts() -> None:
 
     parsed = DocxParser().parse(Path("x.docx"), _docx(build))
     assert _blocks(parsed) == [WORDS[0], f"{WORDS[1]} tỉnh giao {WORDS[2]}", WORDS[2], "Công văn"]
-    assert parsed.warnings == ("runs in legacy TCVN3 fonts were converted to Unicode",
-                               "runs in legacy VNI fonts were converted to Unicode")
+    assert [(w.code, w.message.split()[3]) for w in parsed.warnings] == [
+        ("legacy_encoding", "TCVN3"), ("legacy_encoding", "VNI")]
 
 
 def test_docx_font_from_style_and_defaults() -> None:

@@ -324,8 +324,7 @@ def test_real_broken_font_encoding_is_repaired(path: Path, phrases: list[str], t
     assert not is_garbled(text) and "\ufffd" not in text
     assert doc.ocr_pages == tuple(range(1, doc.pages + 1))
     assert doc.ocr_confidence is not None and doc.ocr_confidence > 70
-    assert any(w.endswith("text layer unreadable (broken font encoding); repaired (its glyphs decoded with the help of OCR)")
-               for w in doc.warnings)
+    assert any(w.code == "text_layer_repaired" for w in doc.warnings)
 
 
 def test_repaired_text_layer_matches_the_notice_word_for_word(tesseract: None) -> None:
@@ -353,9 +352,9 @@ def _readable_then_broken_page() -> bytes:
 def test_garbled_page_is_repaired_when_others_are_readable(tesseract: None) -> None:
     doc = parse(_readable_then_broken_page())
     assert doc.pages == 2
-    assert doc.warnings == (
-        "page(s) 2: text layer unreadable (broken font encoding); repaired (its glyphs decoded with the help of OCR)",
-    )
+    assert [(w.code, w.pages) for w in doc.warnings] == [("text_layer_repaired", (2,))]
+    assert doc.warnings[0].message == ("page 2: text layer unreadable (broken font encoding); repaired (its glyphs "
+                                       "decoded with the help of OCR)")
     assert doc.ocr_pages == (2,)
     assert {b.page for b in doc.blocks} == {1, 2}
     assert "Bùi Ngọc Hùng" in texts(doc)
@@ -364,9 +363,8 @@ def test_garbled_page_is_repaired_when_others_are_readable(tesseract: None) -> N
 
 def test_garbled_page_without_ocr_is_dropped_with_warning(no_ocr: None) -> None:
     doc = parse(_readable_then_broken_page())
-    assert doc.warnings == (
-        "page 2: text layer unreadable (broken font encoding); skipped; install tesseract-ocr and tesseract-ocr-vie to read it",
-    )
+    assert [(w.code, w.pages) for w in doc.warnings] == [("page_unread_no_ocr", (2,))]
+    assert "install tesseract-ocr and tesseract-ocr-vie" in doc.warnings[0].message
     assert {b.page for b in doc.blocks} == {1}
     assert doc.ocr_pages == ()
 
@@ -394,7 +392,7 @@ def test_garbled_line_on_readable_page_is_dropped_with_warning() -> None:
     lines = [*BODY[:2], "C\u00d9ng ty c\u00db li\u00cdn quan Y\u00cdn B\u00b7i v\u2021 c\u00b7c", *BODY[2:]]
     doc = parse(make_pdf([content(body_lines(100, lines))]))
     assert texts(doc) == BODY
-    assert doc.warnings == ("page 1: 1 line(s) with unreadable text (broken font encoding) skipped",)
+    assert [(w.code, w.pages) for w in doc.warnings] == [("lines_unreadable", (1,))]
 
 
 # --- layout on synthetic pages ------------------------------------------------------------------
@@ -558,7 +556,8 @@ def test_blank_pdf_is_refused() -> None:
 def test_pages_without_text_are_named_in_a_warning(tesseract: None) -> None:
     doc = parse(make_pdf([content(body_lines()), None, content(body_lines(200, rotated(1))), b"0.5 g 0 0 9 9 re f"]))
     assert texts(doc) == BODY + rotated(1)
-    assert doc.warnings == ("page(s) 2, 4: no text (blank, damaged, or none found by OCR); skipped",)
+    assert [(w.code, w.pages) for w in doc.warnings] == [("page_blank", (2, 4))]
+    assert doc.warnings[0].message.startswith("pages 2, 4: no text")
     assert doc.ocr_pages == ()
 
 
@@ -577,7 +576,8 @@ def test_a_page_that_fails_is_a_warning(monkeypatch: pytest.MonkeyPatch) -> None
 
     monkeypatch.setattr(pdf_backend, "_read_page", flaky)
     doc = parse(make_pdf([content(body_lines(200, rotated(n))) for n in range(3)]))
-    assert doc.warnings == ("page 2: could not be read (Failed to load page.); skipped",)
+    assert [(w.code, w.pages) for w in doc.warnings] == [("page_unreadable", (2,))]
+    assert "Failed to load page." in doc.warnings[0].message
     assert {b.page for b in doc.blocks} == {1, 3}
 
 

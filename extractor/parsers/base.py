@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Literal, Protocol
 
+from ..diagnostics import Diagnostic
+
 BlockKind = Literal["line", "paragraph", "table_row"]
 
 
@@ -43,7 +45,7 @@ class ParsedDocument:
     sha256: str
     pages: int | None
     blocks: tuple[Block, ...]
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[Diagnostic, ...] = field(default=())
     # Pages (1-based) whose text came from OCR, and the mean word confidence (0-100) there.
     ocr_pages: tuple[int, ...] = field(default=())
     ocr_confidence: float | None = None

@@ -32,6 +32,7 @@ from typing import ClassVar
 
 from lxml import etree
 
+from ..diagnostics import Diagnostic, parse_warning
 from ..errors import InputError
 from .base import Block, ParsedDocument
 
@@ -634,7 +635,7 @@ class _BodyReader:
         self.page = 1
         self.saw_break = False
         self.saw_content = False
-        self.warnings: list[str] = []
+        self.warnings: list[Diagnostic] = []
 
     def _new_page(self) -> None:
         self.page += 1
@@ -656,7 +657,8 @@ class _BodyReader:
             elif child.tag == TBL:
                 yield from self._table(child, depth + 1)
             elif child.tag == _w("altChunk"):
-                self.warnings.append("embedded foreign content (w:altChunk) was skipped")
+                self.warnings.append(parse_warning("foreign_content_skipped",
+                                                   "embedded foreign content (w:altChunk) was skipped"))
 
     # paragraphs ---------------------------------------------------------------------------
     def _paragraph(self, p: etree._Element) -> list[Block]:
@@ -853,13 +855,15 @@ class DocxParser:
             raise InputError("DOCX holds no text in its body")
         # Without any page marker the whole document counts as one page.
         pages = reader.page if reader.saw_break else 1
-        warnings = [f"runs in legacy {e.upper()} fonts were converted to Unicode" for e in package.legacy_encodings]
+        warnings = [parse_warning("legacy_encoding", f"runs in legacy {e.upper()} fonts were converted to Unicode")
+                    for e in package.legacy_encodings]
         uses_lists = any(next(part.iter(_w("numPr")), None) is not None
                          for part in (package.document, package.styles) if part is not None)
         if package.numbering is None and uses_lists:
             # Lists number themselves in Word: without the numbering part "1.", "a)" are lost,
             # and with them the items the labels would have opened.
-            warnings.append("the numbering part (word/numbering.xml) is missing: automatic list numbers are lost")
+            warnings.append(parse_warning("numbering_missing", "the numbering part (word/numbering.xml) is missing: "
+                                          "automatic list numbers are lost"))
         return ParsedDocument(
             path=str(path), format="docx", sha256=sha256_of(data), pages=pages,
             blocks=tuple(blocks), warnings=tuple(dict.fromkeys([*warnings, *reader.warnings])),

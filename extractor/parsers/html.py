@@ -34,6 +34,7 @@ from typing import ClassVar
 import lxml.html
 from lxml import etree
 
+from ..diagnostics import legacy_warning, parse_warning
 from ..errors import InputError
 from ..vntext import fold
 from .base import Block, ParsedDocument
@@ -458,9 +459,9 @@ class HtmlParser:
         blocks, legacy = (walker.blocks, None) if walker.legacy_font else _repair(walker.blocks)
         if not blocks:
             raise InputError("HTML page holds no text")
-        warnings = (f"text was in the legacy {legacy.upper()} encoding; converted to Unicode",) if legacy else ()
+        warnings = (legacy_warning(legacy),) if legacy else ()
         if walker.legacy_font:
-            warnings = ("text set in legacy TCVN3/VNI fonts was converted to Unicode",)
+            warnings = (parse_warning("legacy_encoding", "text set in legacy TCVN3/VNI fonts was converted to Unicode"),)
         return ParsedDocument(
             path=str(path), format="html", sha256=sha256_of(data), pages=None, blocks=tuple(blocks), warnings=warnings,
         )

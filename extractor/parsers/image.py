@@ -12,10 +12,11 @@ import warnings as py_warnings
 from pathlib import Path
 from typing import ClassVar
 
+from ..diagnostics import Diagnostic, parse_warning
 from ..errors import InputError
 from . import ocr
 from .base import ParsedDocument
-from .pdf import _page_list, assemble_pages, page_from_ocr
+from .pdf import assemble_pages, page_from_ocr
 
 MAX_FRAMES = 500  # pages in one multi-page TIFF
 DEFAULT_DPI = 300.0  # assumed when the file does not say (phone photos, screenshots)
@@ -75,7 +76,7 @@ class ImageParser:
             raise InputError(f"image is too large to read ({width}x{height} pixels; limit {ocr.MAX_IMAGE_PIXELS:,})")
 
         pages = []
-        warnings: list[str] = []
+        warnings: list[Diagnostic] = []
         read_pages: list[int] = []
         nothing: list[int] = []
         low: list[tuple[int, float]] = []
@@ -96,7 +97,7 @@ class ImageParser:
                     # (no copy: OCR is done with the frame before the next one is decoded into it)
                     read = ocr.recognise(frame, _dpi(frame.info))
                 except ocr.OcrError as exc:
-                    warnings.append(f"page {number}: OCR failed ({exc}); skipped")
+                    warnings.append(parse_warning("ocr_failed", f"OCR failed ({exc}); skipped", [number]))
                     continue
                 page = page_from_ocr(number, read)
                 if not page.rows:
@@ -115,11 +116,11 @@ class ImageParser:
         if not pages:
             raise InputError("no text found in the image (blank, or unreadable by OCR)")
         if nothing:
-            warnings.append(f"page(s) {_page_list(nothing)}: no text (blank, damaged, or none found by OCR); skipped")
+            warnings.append(parse_warning("page_blank", "no text (blank, damaged, or none found by OCR); skipped", nothing))
         if low:
             scores = ", ".join(f"{c:.0f}" for _, c in low)
-            warnings.append(f"page(s) {_page_list([n for n, _ in low])}: read by OCR with low confidence "
-                            f"({scores} of 100); the text may be wrong")
+            warnings.append(parse_warning("ocr_low_confidence", f"read by OCR with low confidence ({scores} of 100); "
+                                          "the text may be wrong", [n for n, _ in low]))
         return ParsedDocument(
             path=str(path),
             format="image",

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, ClassVar
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from ..diagnostics import Diagnostic, parse_warning
 from ..errors import InputError
 from . import glyphs, ocr
 from .base import Block, ParsedDocument
@@ -1575,10 +1576,6 @@ def _read_page(
         page.close()
 
 
-def _page_list(numbers: list[int]) -> str:
-    return ", ".join(str(n) for n in numbers)
-
-
 def assemble_pages(pages: list[_Page]) -> list[Block]:
     """Blocks in reading order from pages read by pdfium or by OCR: page furniture marked, task
     tables linked over page breaks, two-column blocks read column by column."""
@@ -1764,30 +1761,34 @@ class _OcrReader:
     def confidence(self) -> float | None:
         return round(self._confidence_sum / self._words, 1) if self._words else None
 
-    def warnings(self) -> list[str]:
-        out: list[str] = []
+    def warnings(self) -> list[Diagnostic]:
+        out: list[Diagnostic] = []
         if self._repaired:
-            out.append(f"page(s) {_page_list(self._repaired)}: {_KIND_PROBLEM['garbled']}; repaired (its glyphs "
-                       "decoded with the help of OCR)")
+            out.append(parse_warning("text_layer_repaired", f"{_KIND_PROBLEM['garbled']}; repaired (its glyphs "
+                                     "decoded with the help of OCR)", self._repaired))
         if self._recovered:
-            out.append(f"page(s) {_page_list(self._recovered)}: {_KIND_PROBLEM['garbled']}; read by OCR instead")
+            out.append(parse_warning("text_layer_replaced_by_ocr", f"{_KIND_PROBLEM['garbled']}; read by OCR instead",
+                                     self._recovered))
         for number in self._unread["garbled"]:
-            out.append(f"page {number}: {_KIND_PROBLEM['garbled']}; skipped; {ocr.INSTALL_HINT}")
+            out.append(parse_warning("page_unread_no_ocr", f"{_KIND_PROBLEM['garbled']}; skipped; {ocr.INSTALL_HINT}",
+                                     [number]))
         if self._unread["empty"]:
-            out.append(f"page(s) {_page_list(self._unread['empty'])}: {_KIND_PROBLEM['empty']}; skipped; {ocr.INSTALL_HINT}")
+            out.append(parse_warning("page_unread_no_ocr", f"{_KIND_PROBLEM['empty']}; skipped; {ocr.INSTALL_HINT}",
+                                     self._unread["empty"]))
         if self._unread["scanned"]:
-            out.append(f"page(s) {_page_list(self._unread['scanned'])}: {_KIND_PROBLEM['scanned']}; only its text "
-                       f"layer was read; {ocr.INSTALL_HINT}")
+            out.append(parse_warning("scan_text_layer_only", f"{_KIND_PROBLEM['scanned']}; only its text layer was "
+                                     f"read; {ocr.INSTALL_HINT}", self._unread["scanned"]))
         for kind, failures in self._failed.items():
             rest = "only its text layer was read" if kind == "scanned" else "skipped"
             for number, reason in failures:
-                out.append(f"page {number}: {_KIND_PROBLEM[kind]}, and OCR failed ({reason}); {rest}")
+                out.append(parse_warning("ocr_failed", f"{_KIND_PROBLEM[kind]}, and OCR failed ({reason}); {rest}",
+                                         [number]))
         if blank := sorted(self.blank + self._nothing):
-            out.append(f"page(s) {_page_list(blank)}: no text (blank, damaged, or none found by OCR); skipped")
+            out.append(parse_warning("page_blank", "no text (blank, damaged, or none found by OCR); skipped", blank))
         if self._low:
-            numbers = _page_list([n for n, _ in self._low])
             scores = ", ".join(f"{c:.0f}" for _, c in self._low)
-            out.append(f"page(s) {numbers}: read by OCR with low confidence ({scores} of 100); the text may be wrong")
+            out.append(parse_warning("ocr_low_confidence", f"read by OCR with low confidence ({scores} of 100); the "
+                                     "text may be wrong", [n for n, _ in self._low]))
         return out
 
     def refusal(self) -> str | None:
@@ -1816,7 +1817,7 @@ class _BrokenPage:
 
 
 def _repair_broken_pages(document: pdfium.PdfDocument, pages: list[_Page], broken: list[_BrokenPage],
-                         votes: glyphs.GlyphVotes, reader: _OcrReader) -> list[str]:
+                         votes: glyphs.GlyphVotes, reader: _OcrReader) -> list[Diagnostic]:
     """Pages whose glyph codes all decode are read from their repaired text layer instead of
     from OCR: same layout handling, and the characters as printed (see :mod:`.glyphs`)."""
     mapping = glyphs.decode(votes, [word for page in broken for word in page.words], ocr.syllable_score)
@@ -1830,8 +1831,8 @@ def _repair_broken_pages(document: pdfium.PdfDocument, pages: list[_Page], broke
             pages[page.position] = result.page
             reader.repaired(page.index + 1)
             if result.garbled_lines:
-                warnings.append(f"page {page.index + 1}: {result.garbled_lines} line(s) with glyphs that could not "
-                                "be decoded skipped")
+                warnings.append(parse_warning("lines_undecoded", f"{result.garbled_lines} line(s) with glyphs that "
+                                              "could not be decoded skipped", [page.index + 1]))
     return warnings
 
 
@@ -1854,7 +1855,7 @@ class PdfParser:
         # refused instead.
         if b"%%EOF" not in data.rstrip(b"\0\r\n\t\x0c ")[-1024:]:
             raise InputError("corrupt PDF: file is truncated (no %%EOF end marker)")
-        warnings: list[str] = []
+        warnings: list[Diagnostic] = []
         document = _open(data)
         reader = _OcrReader()
         try:
@@ -1880,13 +1881,13 @@ class PdfParser:
                 signature = result.signature
                 if result.error:
                     failed.append(number)
-                    warnings.append(f"page {number}: could not be read ({result.error}); skipped")
+                    warnings.append(parse_warning("page_unreadable", f"could not be read ({result.error}); skipped",
+                                                  [number]))
                     continue
                 if result.page is not None and result.garbled_lines:
-                    warnings.append(
-                        f"page {number}: {result.garbled_lines} line(s) with unreadable text (broken font "
-                        "encoding) skipped"
-                    )
+                    warnings.append(parse_warning(
+                        "lines_unreadable", f"{result.garbled_lines} line(s) with unreadable text (broken font "
+                        "encoding) skipped", [number]))
                 if result.page is not None and not result.scanned:
                     pages.append(result.page)
                     continue

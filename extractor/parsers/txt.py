@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from charset_normalizer import from_bytes
 
+from ..diagnostics import legacy_warning, parse_warning
 from ..errors import InputError
 from .base import ParsedDocument
 from .legacy_encodings import plausibility, repair_text
@@ -186,6 +187,7 @@ class TextParser:
         return ParsedDocument(
             path=str(path), format="txt", sha256=sha256_of(data),
             pages=page if page > 1 else None, blocks=tuple(blocks),
-            warnings=(f"text was in the legacy {legacy.upper()} encoding; converted to Unicode",) if legacy else (
-                (f"{bad} byte(s) were not valid UTF-8 and were read as \ufffd",) if (bad := _invalid_utf8(data)) else ()),
+            warnings=(legacy_warning(legacy),) if legacy else (
+                (parse_warning("invalid_utf8", f"{bad} byte(s) were not valid UTF-8 and were read as \ufffd"),)
+                if (bad := _invalid_utf8(data)) else ()),
         )
