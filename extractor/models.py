@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.0"
+# Moves with every change of the contract; tests/test_pipeline.py keeps a fingerprint of each
+# published schema, so a change that forgets to move it fails.
+SCHEMA_VERSION = "1.1"
 
 
 class Contract(BaseModel):
@@ -27,16 +29,21 @@ class Span(Contract):
 
 
 class Source(Contract):
-    path: str = Field(description="The input path as given.")
-    format: Literal["txt", "docx", "pdf", "image", "office", "html"]
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    pages: int | None = Field(default=None, ge=1)
+    path: str = Field(description="Absolute path of the file read, so that the same file gives the same record "
+                                  "from any working directory.")
+    format: Literal["txt", "docx", "pdf", "image", "office", "html"] = Field(
+        description="The reader used, chosen by content: 'office' is a legacy format (.doc, .odt, .rtf) converted "
+                    "by LibreOffice; 'txt' includes Markdown.")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the file's bytes.")
+    pages: int | None = Field(default=None, ge=1, description="Number of pages, when the format has pages.")
     ocr_pages: list[int] = Field(default_factory=list, description="Pages whose text was read by OCR.")
     ocr_confidence: float | None = Field(default=None, ge=0, le=100, description="Mean OCR word confidence on those pages.")
 
 
 class Signer(Contract):
-    name: str | None = None
+    """Who signed, from the signature block."""
+
+    name: str | None = Field(default=None, description="The signer's name as printed under the signature.")
     title: str | None = Field(default=None, description="e.g. 'PHÓ CHỦ TỊCH', 'CHÁNH VĂN PHÒNG'.")
     authority: str | None = Field(default=None, description="Signing authority: TM., KT., TL., TUQ., Q. with its body.")
 
@@ -44,68 +51,87 @@ class Signer(Contract):
 class Reference(Contract):
     """A cited document: 'Kế hoạch số 206/KH-UBND ngày 28/6/2023'."""
 
-    text: str
-    doc_type: str | None = None
-    number: str | None = None
-    symbol: str | None = None
-    date: dt.date | None = None
-    span: Span
+    text: str = Field(description="The citation as written; its span slices the record's text to it.")
+    doc_type: str | None = Field(default=None, description="Type of the cited document: 'Kế hoạch', 'Nghị định' …")
+    number: str | None = Field(default=None, description="Its number, as written: '206'.")
+    symbol: str | None = Field(default=None, description="Its symbol: 'KH-UBND'.")
+    date: dt.date | None = Field(default=None, description="Its date of issue, when the citation gives one.")
+    span: Span = Field(description="Where the citation is in the record's text.")
 
 
 class Meeting(Contract):
-    date: dt.date | None = None
-    chair: str | None = None
+    """The meeting a Thông báo kết luận reports on."""
+
+    date: dt.date | None = Field(default=None, description="Day of the meeting.")
+    chair: str | None = Field(default=None, description="Who chaired it (chủ trì), with the title as written.")
 
 
 class Notice(Contract):
     id: str = Field(description="Stable id: derived from the content hash.")
-    source: Source
+    source: Source = Field(description="The file read.")
     doc_type: str | None = Field(default=None, description="Type name in sentence case: 'Thông báo', 'Công văn'.")
     number: str | None = Field(default=None, description="The number before the slash, as written; null when blank.")
     symbol: str | None = Field(default=None, description="The letters after the number: 'TB-UBND'.")
-    issuer: str | None = None
+    issuer: str | None = Field(default=None, description="The issuing body, from the letterhead: 'ỦY BAN NHÂN DÂN "
+                                                        "HUYỆN BẮC SƠN'.")
     parent_body: str | None = Field(default=None, description="The issuer's governing body (cơ quan chủ quản).")
-    place: str | None = None
-    issued_date: dt.date | None = None
+    place: str | None = Field(default=None, description="Place name of the place-date line: 'Bắc Sơn'.")
+    issued_date: dt.date | None = Field(default=None, description="Date of issue; null when left blank (drafts).")
     subject: str | None = Field(default=None, description="Trích yếu: the line after the type, or 'V/v …'.")
-    signer: Signer = Signer()
+    signer: Signer = Field(default=Signer(), description="The signature block.")
     recipients: list[str] = Field(default_factory=list, description="'Kính gửi' addressees, then 'Nơi nhận'.")
-    meeting: Meeting | None = None
-    references: list[Reference] = Field(default_factory=list)
+    meeting: Meeting | None = Field(default=None, description="For conclusions of a meeting: its date and chair.")
+    references: list[Reference] = Field(default_factory=list, description="Documents the notice cites, in order.")
 
 
 class Criterion(Contract):
-    code: str = Field(pattern=r"^\d+(\.\d+)*$")
-    text: str
-    span: Span
+    """A numbered criterion the task is measured against ('tiêu chí 1.3')."""
+
+    code: str = Field(pattern=r"^\d+(\.\d+)*$", description="The criterion's code: '1.3', '5.5.1'.")
+    text: str = Field(description="The mention as written.")
+    span: Span = Field(description="Where the mention is in the record's text.")
 
 
 class Deadline(Contract):
-    date: dt.date = Field(description="The last day of the period named.")
+    """A time limit on the task."""
+
+    date: dt.date | None = Field(description="The last day of the period named; null only for a recurring or a "
+                                             "relative limit ('trong 10 ngày kể từ ngày nhận'), which has no one date.")
     text: str = Field(description="The phrase as written.")
-    kind: Literal["by_date", "within_period", "end_of_year", "recurring", "relative"] = "by_date"
-    span: Span
+    kind: Literal["by_date", "within_period", "end_of_year", "recurring", "relative"] = Field(
+        default="by_date", description="by_date: a day; within_period: a month, quarter or half-year; end_of_year; "
+                                       "recurring: every week/month/…; relative: counted from an event.")
+    span: Span = Field(description="Where the phrase is in the record's text.")
+
+    @model_validator(mode="after")
+    def _dated_unless_recurring_or_relative(self) -> Deadline:
+        if self.date is None and self.kind not in ("recurring", "relative"):
+            raise ValueError(f"a {self.kind} deadline needs a date")
+        return self
 
 
 class Figure(Contract):
-    value: float
+    """A quantity stated in the task, read in Vietnamese notation ('39.079' is 39079, '86,45' is 86.45)."""
+
+    value: float = Field(description="The number.")
     unit: str | None = Field(default=None, description="'%', 'hồ sơ', 'doanh nghiệp', 'đồng' …")
-    text: str
-    span: Span
+    text: str = Field(description="The quantity as written.")
+    span: Span = Field(description="Where it is in the record's text.")
 
 
 class Task(Contract):
     id: str = Field(description="Stable across runs: notice id + section path + ordinal.")
     section: str = Field(description="Labels from the root to this task, e.g. '1.2/b)'.")
     headings: list[str] = Field(default_factory=list, description="Texts of the enclosing headings.")
-    text: str
-    responsible_units: list[str] = Field(default_factory=list)
-    coordinating_units: list[str] = Field(default_factory=list)
-    criteria: list[Criterion] = Field(default_factory=list)
-    deadlines: list[Deadline] = Field(default_factory=list)
-    figures: list[Figure] = Field(default_factory=list)
-    references: list[Reference] = Field(default_factory=list)
-    span: Span
+    text: str = Field(description="The task as written, its label included.")
+    responsible_units: list[str] = Field(default_factory=list, description="Units that must act (chủ trì), "
+                                                                            "as named in the notice.")
+    coordinating_units: list[str] = Field(default_factory=list, description="Units that assist (phối hợp).")
+    criteria: list[Criterion] = Field(default_factory=list, description="Criteria the task is measured against.")
+    deadlines: list[Deadline] = Field(default_factory=list, description="Time limits, in the order written.")
+    figures: list[Figure] = Field(default_factory=list, description="Quantities stated in the task.")
+    references: list[Reference] = Field(default_factory=list, description="Documents the task cites.")
+    span: Span = Field(description="Where the task is in the record's text; it slices the text to ``text``.")
 
 
 class RecordWarning(Contract):
@@ -122,9 +148,10 @@ class RecordWarning(Contract):
 class NoticeRecord(Contract):
     model_config = ConfigDict(extra="forbid", frozen=True, title="NoticeRecord")
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
-    extractor_version: str
-    notice: Notice
-    tasks: list[Task]
-    warnings: list[RecordWarning] = Field(default_factory=list)
+    schema_version: Literal["1.1"] = Field(default=SCHEMA_VERSION, description="Version of this contract.")
+    extractor_version: str = Field(description="Version of notice-extractor that wrote the record.")
+    notice: Notice = Field(description="The document: what it is, who issued and signed it.")
+    tasks: list[Task] = Field(description="The work the notice assigns, in document order.")
+    warnings: list[RecordWarning] = Field(default_factory=list, description="What the stages noticed and could "
+                                                                            "live with.")
     text: str = Field(description="The extracted, normalised text that every span points into.")

@@ -15,6 +15,9 @@ from extractor.validate import to_json, validate_document
 from .conftest import CORPUS
 
 SEED = CORPUS / "txt" / "bac-son-tb-cchc-2023.txt"
+# (the one text that is a broken PDF's garbage text layer is refused, as it should be)
+TEXTS = [p for p in sorted((CORPUS / "txt").glob("*.txt")) + sorted((CORPUS / "wide" / "txt").glob("*"))
+         if not p.stem.endswith("-pdf-mojibake")]
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +35,12 @@ def test_every_span_slices_the_text_to_its_value(record: dict) -> None:
             for value in task[field]:
                 assert text[value["span"]["start"]:value["span"]["end"]] == value["text"]
     assert validate_document(record) == []
+
+
+@pytest.mark.parametrize("path", TEXTS, ids=[p.stem for p in TEXTS])
+def test_every_record_of_the_corpus_keeps_the_contract(path) -> None:  # type: ignore[no-untyped-def]
+    """Spans of tasks, fields and references slice the text to their values; ids are unique."""
+    assert validate_document(json.loads(to_json(extract_file(path)))) == []
 
 
 @pytest.mark.parametrize(("break_it", "complaint"), [

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
+import pytest
+from pydantic import ValidationError
+
 from extractor import extract_file
+from extractor.models import SCHEMA_VERSION, Deadline, Span
 from extractor.validate import json_schema, to_json, validate_document
 
 from .conftest import CORPUS, ROOT
@@ -54,6 +59,34 @@ def test_output_is_deterministic_and_valid() -> None:
 def test_committed_schema_matches_the_models() -> None:
     committed = json.loads((ROOT / "schemas" / "notice.schema.json").read_text(encoding="utf-8"))
     assert committed == json_schema(), "run `make schema` and commit schemas/notice.schema.json"
+
+
+# Each published contract's fingerprint: a change of the schema must move SCHEMA_VERSION.
+PUBLISHED_SCHEMAS = {
+    "1.0": "1ba1e084980976bea50d451d8b25a3781286171dad3681181ece70782d032433",
+    "1.1": "5920d5a0220d8a5929fa79b898b122d8d804f204ec5d91281fff051ab8646142",
+}
+
+
+def test_schema_version_moves_with_the_schema() -> None:
+    fingerprint = hashlib.sha256(json.dumps(json_schema(), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    assert PUBLISHED_SCHEMAS.get(SCHEMA_VERSION) == fingerprint, (
+        f"the contract changed (fingerprint {fingerprint}): move SCHEMA_VERSION in extractor/models.py and record "
+        "the new version's fingerprint here")
+
+
+def test_every_schema_property_is_described() -> None:
+    schema = json_schema()
+    bare = [f"{name}.{prop}" for name, node in [("NoticeRecord", schema), *schema["$defs"].items()]
+            for prop, value in node.get("properties", {}).items() if not value.get("description")]
+    assert bare == []
+
+
+def test_a_deadline_without_a_date_must_be_recurring_or_relative() -> None:
+    span = Span(start=0, end=5)
+    assert Deadline(date=None, text="hằng tháng", kind="recurring", span=span).date is None
+    with pytest.raises(ValidationError, match="a by_date deadline needs a date"):
+        Deadline(date=None, text="trước", kind="by_date", span=span)
 
 
 def test_schema_rejects_a_broken_record() -> None:
