@@ -18,7 +18,8 @@ from .parsers import ParsedDocument, parse_file
 from .steps.extract import Context, run_steps
 from .steps.fields import find_references
 from .steps.metadata import read_metadata
-from .steps.tasks import addressee_units, draft_tasks, heading_units
+from .steps.actors import addressee_units, heading_units
+from .steps.tasks import draft_tasks
 from .structure import build_structure, notice_marks
 from .unitnames import mention_at
 

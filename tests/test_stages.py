@@ -12,7 +12,8 @@ from extractor.normalise import normalise
 from extractor.paragraphs import build_layout, find_label, source_of
 from extractor.parsers.base import Block, ParsedDocument
 from extractor.steps.metadata import read_metadata
-from extractor.steps.tasks import addressee_units, draft_tasks
+from extractor.steps.actors import addressee_units
+from extractor.steps.tasks import draft_tasks
 from extractor.structure import build_structure
 from extractor.unitnames import expand_enumeration, mentions
 from extractor.vntext import clean_line, fold

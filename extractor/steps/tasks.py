@@ -8,15 +8,30 @@ task but gives its unit to the tasks under it; attribute lines describe their pa
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, lru_cache
 
 from ..paragraphs import Paragraph
 from ..parsers.pipe_tables import column_role, is_task_header
 from ..structure import Section, Structure, is_attribute, looks_like_heading
-from ..unitnames import UnitMention, expand_enumeration, is_stop_at, mention_at, mentions
+from ..unitnames import mention_at, mentions
 from ..vntext import fold
-from ..vocab import alternation, table
+from ..vocab import table
+from .actors import (
+    OPENER_ASSIGN,
+    actors_in_text,
+    assigned_in_text,
+    attribute_units,
+    coordinating_in_text,
+    heading_units,
+    introduced_units,
+    is_generic,
+    is_obliged,
+    recipient_units,
+    resolve_generic,
+    responsible_in_text,
+    split_unit_list,
+)
 from .fields import find_deadlines
 
 
@@ -37,254 +52,6 @@ class TaskDraft:
     masked: tuple[tuple[int, int], ...] = ()
     # A table row's time-limit cell (relative to ``start``): read as "Thời hạn: …".
     deadline_cell: tuple[int, int] | None = None
-
-
-def is_generic(name: str) -> bool:
-    """'các đơn vị', 'đơn vị nêu trên', 'Quý cơ quan', 'Công ty': a reference to the addressees."""
-    qualifiers, references = _generic_words()
-    f = re.sub(r"^các\s+", "", fold(name).strip(" .,;:"))
-    f = qualifiers.sub("", f)
-    return f in references
-
-
-@cache
-def _generic_words() -> tuple[re.Pattern[str], frozenset[str]]:
-    words = table("units")
-    qualifiers = re.compile(rf"(?:\s+(?:{alternation(words['generic_qualifiers'], folded=True)}))+$")
-    return qualifiers, frozenset(fold(w) for w in words["generic_references"])
-
-
-def resolve_generic(units: list[str], addressees: list[str], recipients: list[str]) -> list[str]:
-    """Replace references such as 'các đơn vị' by the addressees ("Kính gửi"), or, in a notice
-    with none, by the recipients named in "Nơi nhận" ('Công ty' by the companies among them)."""
-    if not units or not all(is_generic(u) for u in units):
-        return units
-    if addressees:
-        return list(addressees)
-    if any(fold(u).endswith("công ty") for u in units):
-        firms = [r for r in recipients if re.match(r"(?i)^(tổng\s+)?công ty|^chi nhánh", r)]
-        return firms or units
-    return list(recipients) or units
-_SUBJECT_FILLER = re.compile(r"^(?:đối với [^:]{0,120}:\s*|về [^:]{0,80}:\s*)", re.IGNORECASE)
-
-
-def _cue_regex(key: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w)(?:{alternation(table('units')[key], folded=True)})(?:\s+cho)?\s+")
-
-
-_ASSIGN = _cue_regex("assigner_cues")
-_COORD = _cue_regex("coordination_cues")
-_OPENER_ASSIGN = _cue_regex("opener_assigner_cues")
-
-
-_LIST_JOINER = re.compile(r"\s*(?:,|;|và|/|, và)\s*")
-
-
-def _chain(text: str, first: UnitMention) -> list[UnitMention]:
-    """A unit and those listed after it: "Sở A, Sở B và UBND các xã"."""
-    out = [first]
-    pos = first.end
-    while True:
-        m = _LIST_JOINER.match(text, pos)  # (no slice: text may be a whole long paragraph)
-        if not m:
-            break
-        nxt = mention_at(text, m.end())
-        if not nxt:
-            break
-        out.append(nxt)
-        pos = nxt.end
-    return out
-
-
-def _names(text: str, chain: list[UnitMention]) -> list[str]:
-    after = text[chain[-1].end:chain[-1].end + 80]
-    if re.match(r"[^.;:()]{0,60}?\(?\s*gồm\b", after):
-        enum = expand_enumeration(text, chain[-1].end)
-        if enum:
-            return enum
-    out = []
-    for m in chain:
-        # "UBND các phường: Yên Bái, Văn Phú" names two units.
-        enum = expand_enumeration(text, m.start) if re.match(r"\s*:", text[m.end:m.end + 3]) else []
-        out.extend(enum or [m.name.strip(" ,;:")])
-    return out
-
-
-def assigned_in_text(body: str, cues: re.Pattern[str] | None = None) -> tuple[list[str], int, bool] | None:
-    """Units named after an assigner cue ("giao", "đề nghị", "yêu cầu"), where the cue is, and
-    whether they are only groups ("các tổ chức, cá nhân …")."""
-    folded = fold(body)
-    for cue in (cues or _ASSIGN).finditer(folded):
-        m = mention_at(body, cue.end())
-        if m:
-            chain = _chain(body, m)
-            names = _names(body, chain)
-            enumerated = len(names) > len(chain)
-            names += [n for n in _list_after_semicolons(body, cue.end()) if n not in names]
-            return names, cue.start(), all(c.group for c in chain) and not enumerated
-    return None
-
-
-_CLAUSE = re.compile(r";\s+")
-
-
-def _list_after_semicolons(body: str, start: int) -> list[str]:
-    """"Yêu cầu Giám đốc các Sở: Tư pháp, Xây dựng; Chủ tịch UBND thành phố X khẩn trương …": a
-    list of those asked that goes on after ";" (no verb came yet) names each of them."""
-    out: list[str] = []
-    pos = start
-    while (semi := body.find(";", pos, pos + 400)) >= 0:
-        if any(is_stop_at(body, pos + w.start()) for w in re.finditer(r"\S+", body[pos:semi])):
-            break  # a verb came: the list ended before this ";"
-        at = semi + 1
-        while at < len(body) and body[at] == " ":
-            at += 1
-        nxt = mention_at(body, at)
-        if nxt is None or (nxt.group and not nxt.name[:1].isupper()):
-            break
-        chain = _chain(body, nxt)
-        out.extend(_names(body, chain))
-        pos = chain[-1].end
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class Actors:
-    units: list[str]
-    how: str  # "subject", "assigned", "assigned_group", "" (none found)
-
-
-def actors_in_text(body: str) -> Actors:
-    """Units the text itself names as acting, and how: as the subject that opens it ("Sở Công
-    Thương chủ trì …", "Viễn thông Lào Cai: …", also after ";" and after an opening adverbial
-    "Định kỳ 6 tháng, Sở Công Thương …"), or after "giao", "đề nghị", "yêu cầu"."""
-    lead = _SUBJECT_FILLER.match(body)
-    start = lead.end() if lead else 0
-    post = _person_post(body[start:start + 400])
-    if post:
-        return Actors([post], "subject")
-    m = mention_at(body, start)
-    if m and not _ASSIGN.match(fold(body), m.end + 1) and not is_generic(m.name):
-        units = _names(body, _chain(body, m))
-        # Further clauses with their own subjects: "Ban QLDA số 1 …; Ban QLDA … tỉnh …".
-        for clause in _CLAUSE.finditer(body):
-            nxt = mention_at(body, clause.end())
-            if nxt and (not nxt.group or nxt.name[:1].isupper()):  # "…; Thủ trưởng các cơ quan …"
-                units.extend(u for u in _names(body, _chain(body, nxt)) if u not in units)
-        return Actors(units, "subject")
-    assigned = assigned_in_text(body)
-    if assigned:
-        return Actors(assigned[0], "assigned_group" if assigned[2] else "assigned")
-    # "Định kỳ 6 tháng, hàng năm, Sở Công Thương tổ chức sơ kết": a subject after an adverbial.
-    adverbials = tuple(fold(w) for w in table("units")["adverbial_openers"])
-    for comma in re.finditer(r",\s+", body[:160]) if fold(body).startswith(adverbials) else ():
-        nxt = mention_at(body, comma.end())
-        if nxt and not nxt.group and _lexicon_stop_follows(body, nxt.end):
-            return Actors(_names(body, _chain(body, nxt)), "subject")
-    return Actors([], "")
-
-
-@cache
-def _person_lead() -> re.Pattern[str]:
-    titles = alternation(table("units")["person_titles"])
-    return re.compile(rf"^(?:{titles})\s+(?P<post>[^,:;()]{{3,120}}?)\s*[,:]")
-
-
-def _person_post(body: str) -> str | None:
-    """"Đồng chí Giám đốc Sở Nội vụ, Thành viên Ban Chỉ đạo tỉnh: Theo dõi …": work assigned to
-    a person by post; the post before the first comma or colon is who must act."""
-    m = _person_lead().match(body)
-    if m and ":" in body[m.end() - 1:m.end() + 200]:
-        return m.group("post").strip()
-    return None
-
-
-def _lexicon_stop_follows(text: str, pos: int) -> bool:
-    return pos < len(text) and text[pos] == " " and is_stop_at(text, pos + 1)
-
-
-def responsible_in_text(body: str) -> list[str]:
-    return actors_in_text(body).units
-
-
-def coordinating_in_text(body: str) -> list[str]:
-    folded = fold(body)
-    out: list[str] = []
-    for cue in _COORD.finditer(folded):
-        m = mention_at(body, cue.end())
-        if m:
-            out.extend(x for x in _names(body, _chain(body, m)) if x not in out)
-    return out
-
-
-@lru_cache(maxsize=1024)
-def heading_units(p: Paragraph) -> tuple[str, ...]:
-    """Units a heading names ("1.2. Phòng Tài chính - Kế hoạch", "2. Đối với các Phòng …")."""
-    body = p.body.rstrip(" :.")
-    folded = fold(body)
-    for prefix in sorted(table("units")["heading_prefixes"], key=len, reverse=True):
-        if folded.startswith(fold(prefix) + " "):
-            body = body[len(prefix) + 1:].lstrip()
-            break
-    first = mention_at(body, 0)
-    if not first:
-        return ()
-    chain = _chain(body, first)
-    if _lexicon_stop_follows(body, chain[-1].end) and not all(m.group for m in chain):
-        # "a) Cục Thuế có trách nhiệm:", "- Sở Y tế chủ trì:": the units, not what they do (a
-        # group stays as written: "Các cơ quan là thành viên Ban Chỉ đạo").
-        return tuple(_names(body, chain))
-    return tuple(split_unit_list(body))
-
-
-def _introduced_units(p: Paragraph) -> list[str]:
-    """Units that an item introducing sub-items assigns them to: "b) Về công tác tổ chức bộ
-    máy: Giao UBND cấp xã chủ động phối hợp …:", "1. Đồng chí Giám đốc Sở Y tế:"."""
-    if not p.text.rstrip().endswith(":"):
-        return []
-    actors = actors_in_text(p.body)
-    return [u for u in actors.units if not is_generic(u)]
-
-
-@cache
-def _unit_list_separator() -> re.Pattern[str]:
-    units = table("units")
-    heads = alternation(units["head_nouns"] + [g for g in units["group_heads"] if g[:1].isupper()])
-    return re.compile(rf"\s*(?:/|;|,\s*(?=(?:{heads})\b|[Cc]ác\s)|\s+và\s+(?=(?:{heads})\b|[Cc]ác\s))\s*")
-
-
-def split_unit_list(text: str) -> list[str]:
-    """'Công an tỉnh, các sở, ban, ngành và Ủy ban nhân dân các xã, phường' -> three units:
-    split where another unit begins after ",", "và", "/" or ";" — not inside a group."""
-    text = text.strip(" .:;")
-    whole = mention_at(text, 0)
-    if whole and whole.end >= len(text):
-        return [text]
-    pieces = _unit_list_separator().split(text)
-    pieces = [x.strip(" ,;.") for x in pieces if x.strip(" ,;.")]
-    # Every piece must itself name a unit; otherwise the text is one unit as written
-    # ("Ủy ban nhân dân các xã, phường có cụm công nghiệp").
-    return pieces if all(mention_at(x, 0) for x in pieces) else [text]
-
-
-def attribute_units(section: Section) -> tuple[list[str], list[str]]:
-    responsible: list[str] = []
-    coordinating: list[str] = []
-    responsible_keys = tuple(fold(k) for k in table("sections")["responsible_attributes"])
-    for p in section.attributes:
-        # "a) Cơ quan thực hiện: Sở Nội vụ b) Thời gian thực hiện: Quý IV": OCR and flattened
-        # lists put several attributes on one line.
-        for part in re.split(r";\s*|\s+(?=[a-zđA-ZĐ]\)\s)", p.body):
-            key, _, value = part.partition(":")
-            k = re.sub(r"^(?:[a-zđA-ZĐ]\)\s*)+", "", fold(key).strip())
-            if not value.strip():
-                continue
-            if "phối hợp" in k:
-                coordinating.extend(m.name for m in mentions(value))
-            elif k.startswith(responsible_keys) or "chủ trì" in k:
-                found = split_unit_list(value) if mention_at(value.strip(), 0) else [value.strip(" .")]
-                responsible.extend(found)
-    return responsible, coordinating
 
 
 _FORMULA = re.compile(r"(?:nghiêm túc|khẩn trương)\s+(?:tổ chức\s+)?(?:triển khai\s+)?thực hiện\s*[./]*$|biết(?:,| và)\s+thực hiện\s*[./]*$")
@@ -329,6 +96,115 @@ def _section_path(node: Section) -> str:
     return "/".join(labels)
 
 
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """What the sources of a task's responsible unit look at."""
+
+    node: Section
+    body: str  # the task's text, its label left out
+    addressees: tuple[str, ...]
+
+
+Units = tuple[list[str], list[str]]  # (responsible, coordinating)
+
+
+def _named_in_text(item: _Item) -> Units:
+    """The units the task's own words name as acting ("Sở X chủ trì …", "Giao Sở X …"); but
+    under a heading that names a unit, "Yêu cầu các đơn vị …" is that unit asking, and a
+    reference to the addressees ("các đơn vị") waits for every other source (see below)."""
+    actors = actors_in_text(item.body)
+    responsible = actors.units
+    inherited = next((u for a in reversed(item.node.ancestors()) if a.children
+                      for u in [list(heading_units(a.paragraph)) or introduced_units(a.paragraph)] if u), [])
+    assigned = assigned_in_text(item.body)
+    if inherited and actors.how in ("assigned", "assigned_group") and assigned:
+        enumerated = len(assigned[0]) > 1 and re.search(r"\(?\s*gồm", item.body)
+        same = {fold(u) for u in assigned[0]} <= {fold(u) for u in inherited}
+        # "Ủy ban nhân dân tỉnh yêu cầu Lãnh đạo các sở …": a named asker, the asked act.
+        asker = any(m.end >= assigned[1] - 1 for m in mentions(item.body[:assigned[1]]))
+        if not enumerated and not same and not asker:
+            # Under "1. Sở X", "Yêu cầu các đơn vị …" or "… khẩn trương giao Ban QLDA cấp
+            # xã …" means Sở X does the asking: the heading's unit stays responsible.
+            responsible = []
+    if responsible and all(is_generic(r) for r in responsible):
+        responsible = []
+    return responsible, coordinating_in_text(item.body)
+
+
+def _own_attributes(item: _Item) -> Units:
+    """The item's own attribute lines: "Cơ quan chủ trì: …", "Cơ quan phối hợp: …"."""
+    return attribute_units(item.node)
+
+
+def _enclosing(item: _Item) -> Units:
+    """The nearest enclosing heading that names a unit ("1. Sở Tài chính:"), item that
+    introduces its sub-items to units ("b) Giao UBND cấp xã …:"), or attribute lines."""
+    coordinating: list[str] = []
+    for anc in reversed(item.node.ancestors()):
+        units = list(heading_units(anc.paragraph)) or introduced_units(anc.paragraph)
+        if not units:
+            units, coord = attribute_units(anc)
+            coordinating = coordinating or coord
+        if units:
+            return units, coordinating
+    return [], coordinating
+
+
+def _asked_by_opener(item: _Item) -> Units:
+    """Those the directive part's opener asks ("Ban Chỉ đạo … phân công nhiệm vụ cho các thành
+    viên như sau:"): they act, not the body that asks."""
+    opener = item.node.opener or next((a.opener for a in item.node.ancestors() if a.opener), None)
+    if opener is None:
+        return [], []
+    asked = assigned_in_text(opener.text) or assigned_in_text(opener.text, OPENER_ASSIGN)
+    return (asked[0] if asked else responsible_in_text(opener.text)), []
+
+
+def _addressees_named_in_text(item: _Item) -> Units:
+    """A reference to the addressees in the task's words ("các đơn vị", "Quý cơ quan"):
+    resolved to the addressees or the recipients below."""
+    units = actors_in_text(item.body).units
+    return (units if units and all(is_generic(u) for u in units) else []), []
+
+
+def _addressees(item: _Item) -> Units:
+    """Those the document is addressed to ("Kính gửi: …")."""
+    return list(item.addressees), []
+
+
+# The precedence of the sources of a task's responsible unit: the first that names one wins.
+# Coordinating units are the first found in the same order, up to the winning source.
+# (Task-table rows read their units from their columns, letters' paragraphs from who they
+# ask: see ``table_drafts`` and ``letter_drafts``.)
+RESPONSIBLE_UNIT_SOURCES: tuple[tuple[str, Callable[[_Item], Units]], ...] = (
+    ("named in the task's text", _named_in_text),
+    ("the task's own attribute lines", _own_attributes),
+    ("the nearest enclosing heading, introducing item or attribute lines", _enclosing),
+    ("those the directive part's opener asks", _asked_by_opener),
+    ("a reference to the addressees in the task's text", _addressees_named_in_text),
+    ("the addressees", _addressees),
+)
+
+
+def _units_of(item: _Item) -> Units:
+    coordinating: list[str] = []
+    for _, source in RESPONSIBLE_UNIT_SOURCES:
+        responsible, coord = source(item)
+        coordinating = coordinating or coord
+        if responsible:
+            return responsible, coordinating
+    return [], coordinating
+
+
+def _inherited_attributes(node: Section) -> tuple[str, int]:
+    """The nearest enclosing item's attribute lines ("Thời gian hoàn thành: Quý IV/2023"), which
+    state a time limit once for the items under it; and where they start."""
+    for anc in reversed(node.ancestors()):
+        if anc.attributes:
+            return "\n".join(a.text for a in anc.attributes), anc.attributes[0].start
+    return "", 0
+
+
 def draft_tasks(structure: Structure, addressees: list[str]) -> list[TaskDraft]:
     drafts: list[TaskDraft] = []
     recipients = recipient_units(structure.closing)
@@ -341,55 +217,10 @@ def draft_tasks(structure: Structure, addressees: list[str]) -> list[TaskDraft]:
         if node.attributes and node.attributes[-1].start > last.start:
             last = node.attributes[-1]  # the item's own attribute lines belong to its text
         body = structure.layout.text[p.body_start:last.end]
-        actors = actors_in_text(body)
-        responsible = actors.units
-        inherited = next((u for a in reversed(node.ancestors()) if a.children
-                          for u in [list(heading_units(a.paragraph)) or _introduced_units(a.paragraph)] if u), [])
-        assigned = assigned_in_text(body)
-        if inherited and actors.how in ("assigned", "assigned_group") and assigned:
-            enumerated = len(assigned[0]) > 1 and re.search(r"\(?\s*gồm", body)
-            same = {fold(u) for u in assigned[0]} <= {fold(u) for u in inherited}
-            # "Ủy ban nhân dân tỉnh yêu cầu Lãnh đạo các sở …": a named asker, the asked act.
-            asker = any(m.end >= assigned[1] - 1 for m in mentions(body[:assigned[1]]))
-            if not enumerated and not same and not asker:
-                # Under "1. Sở X", "Yêu cầu các đơn vị …" or "… khẩn trương giao Ban QLDA cấp
-                # xã …" means Sở X does the asking: the heading's unit stays responsible.
-                responsible = []
-        if responsible and all(is_generic(r) for r in responsible):
-            generic_named, responsible = responsible, []
-        else:
-            generic_named = []
-        attr_text, attr_start = "", 0
-        coordinating = coordinating_in_text(body)
-        if not responsible:
-            own_r, own_c = attribute_units(node)
-            responsible = own_r
-            coordinating = coordinating or own_c
-        for anc in [node, *reversed(node.ancestors())]:
-            if anc is node:
-                continue  # the item's own attributes are part of its text, read there
-            if not attr_text and anc.attributes:
-                attr_text = "\n".join(a.text for a in anc.attributes)
-                attr_start = anc.attributes[0].start
-            if responsible:
-                continue
-            units = list(heading_units(anc.paragraph)) or _introduced_units(anc.paragraph) if anc.children else []
-            if not units:
-                units, coord = attribute_units(anc)
-                coordinating = coordinating or coord
-            responsible = units
-        opener = node.opener or next((a.opener for a in node.ancestors() if a.opener), None)
-        if not responsible and opener is not None:
-            # "Ban Chỉ đạo … phân công nhiệm vụ cho các thành viên như sau:": those asked act,
-            # not the body that asks.
-            asked = assigned_in_text(opener.text) or assigned_in_text(opener.text, _OPENER_ASSIGN)
-            responsible = asked[0] if asked else responsible_in_text(opener.text)
-        if not responsible and generic_named:
-            responsible = generic_named
-        if not responsible and addressees:
-            responsible = list(addressees)
+        responsible, coordinating = _units_of(_Item(node, body, tuple(addressees)))
         responsible = resolve_generic(responsible, addressees, recipients)
         responsible = [r for r in dict.fromkeys(responsible) if r not in coordinating or r in responsible[:1]]
+        attr_text, attr_start = _inherited_attributes(node)
         drafts.append(TaskDraft(
             start=p.start, end=last.end, page=p.page, section=_section_path(node),
             headings=tuple(a.paragraph.text for a in node.ancestors()),
@@ -455,20 +286,6 @@ def _named_asker(text: str, cue_at: int) -> bool:
     return any(m.end >= cue_at - 1 and not m.group for m in mentions(text[:cue_at]))
 
 
-@cache
-def _obligation() -> re.Pattern[str]:
-    return re.compile(rf"\s+(?:{alternation(table('units')['obligation_cues'], folded=True)})(?!\w)")
-
-
-def _obliged(text: str) -> bool:
-    """Whether the unit that opens ``text`` is told what it must do ("… có trách nhiệm …")."""
-    first = mention_at(text, 0)
-    if first is None:
-        return False
-    chain = _chain(text, first)
-    return bool(_obligation().match(fold(text), chain[-1].end))
-
-
 def letter_drafts(structure: Structure, addressees: list[str]) -> list[TaskDraft]:
     """GUIDELINES rule 8: in a letter, a paragraph that asks a unit to act is a task."""
     out = []
@@ -485,7 +302,7 @@ def letter_drafts(structure: Structure, addressees: list[str]) -> list[TaskDraft
         actors = actors_in_text(p.text)
         if assigned:
             units = assigned[0]
-        elif actors.how == "subject" and _obliged(p.text):
+        elif actors.how == "subject" and is_obliged(p.text):
             units = actors.units
         elif structure.has_opener and any(d.kind == "by_date" for d in find_deadlines(p.text, None, 2000)):
             # "Báo cáo của các cơ quan, đơn vị gửi về UBND tỉnh trước ngày 12/6/2026": a time
@@ -499,50 +316,3 @@ def letter_drafts(structure: Structure, addressees: list[str]) -> list[TaskDraft
                              responsible=tuple(units), coordinating=tuple(coordinating_in_text(p.text))))
     return out
 
-
-def addressee_units(header: tuple[Paragraph, ...]) -> list[str]:
-    """Units after "Kính gửi:", enumerations expanded ("Các Sở: Công Thương, Tài chính")."""
-    out: list[str] = []
-    collecting = False
-    for p in header:
-        f = fold(p.text)
-        if f.startswith("kính gửi"):
-            collecting = True
-            rest = p.text.split(":", 1)[1].strip() if ":" in p.text else ""
-            if rest:
-                out.extend(_addressee_item(rest))
-            continue
-        if collecting and p.label and p.label.kind in ("dash", "plus", "dot"):
-            out.extend(_addressee_item(p.body))
-        elif collecting:
-            break
-    return [u for u in dict.fromkeys(out) if u]
-
-
-def recipient_units(closing: tuple[Paragraph, ...]) -> list[str]:
-    """Entries of "Nơi nhận" that can be addressees (not copies, archives or superiors)."""
-    skip = [fold(w) for w in table("units")["recipient_skip"]]
-    out: list[str] = []
-    collecting = False
-    for p in closing:
-        if fold(p.text).startswith("nơi nhận"):
-            collecting = True
-            continue
-        if not collecting:
-            continue
-        if not (p.label and p.label.kind in ("dash", "plus", "dot")):
-            break
-        item = p.body.strip(" ;.")
-        if item and not any(w in fold(item) for w in skip):
-            out.extend(_addressee_item(item))
-    return [u for u in dict.fromkeys(out) if u]
-
-
-def _addressee_item(text: str) -> list[str]:
-    text = text.strip(" ;.")
-    enum = expand_enumeration(text)
-    if enum:
-        return enum
-    if re.match(r"(?i)^(đồng chí|ông|bà)\b", text):
-        return []
-    return [text]
