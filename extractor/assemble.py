@@ -24,6 +24,7 @@ from .models import (
 from .paragraphs import Layout
 from .parsers.base import ParsedDocument
 from .steps.extract import TaskFields
+from .steps.fields import ReferenceFound
 from .steps.metadata import NoticeMeta
 
 
@@ -46,16 +47,16 @@ def task_id(nid: str, section: str, ordinal: int) -> str:
 
 
 def assemble(doc: ParsedDocument, layout: Layout, meta: NoticeMeta, tasks: list[TaskFields],
-             references: list, warnings: list[Diagnostic], references_at: int = 0) -> NoticeRecord:
-    """``references`` are the notice's own, with offsets from ``references_at`` in the text."""
+             references: list[ReferenceFound], warnings: list[Diagnostic]) -> NoticeRecord:
+    """Every offset given is into ``layout.text``; ``references`` are the notice's own."""
     nid = notice_id(doc.sha256)
 
     def span(start: int, end: int) -> Span:
         return Span(start=start, end=end, page=_page_at(layout, start))
 
-    def ref(r, base: int) -> Reference:
+    def ref(r: ReferenceFound) -> Reference:
         return Reference(text=r.text, doc_type=r.doc_type, number=r.number, symbol=r.symbol, date=r.date,
-                         span=span(base + r.start, base + r.end))
+                         span=span(r.start, r.end))
 
     out_tasks = []
     for i, t in enumerate(tasks, start=1):
@@ -64,10 +65,10 @@ def assemble(doc: ParsedDocument, layout: Layout, meta: NoticeMeta, tasks: list[
             id=task_id(nid, d.section, i), section=d.section, headings=list(d.headings),
             text=layout.text[d.start:d.end],
             responsible_units=list(d.responsible), coordinating_units=list(d.coordinating),
-            criteria=[Criterion(code=c.code, text=c.text, span=span(b + c.start, b + c.end)) for c, b in t.criteria],
-            deadlines=[Deadline(date=x.date, text=x.text, kind=x.kind, span=span(b + x.start, b + x.end)) for x, b in t.deadlines],
-            figures=[Figure(value=f.value, unit=f.unit, text=f.text, span=span(b + f.start, b + f.end)) for f, b in t.figures],
-            references=[ref(r, b) for r, b in t.references],
+            criteria=[Criterion(code=c.code, text=c.text, span=span(c.start, c.end)) for c in t.criteria],
+            deadlines=[Deadline(date=x.date, text=x.text, kind=x.kind, span=span(x.start, x.end)) for x in t.deadlines],
+            figures=[Figure(value=f.value, unit=f.unit, text=f.text, span=span(f.start, f.end)) for f in t.figures],
+            references=[ref(r) for r in t.references],
             span=span(d.start, d.end),
         ))
     notice = Notice(
@@ -80,7 +81,7 @@ def assemble(doc: ParsedDocument, layout: Layout, meta: NoticeMeta, tasks: list[
         signer=Signer(name=meta.signer_name, title=meta.signer_title, authority=meta.signer_authority),
         recipients=meta.recipients,
         meeting=Meeting(date=meta.meeting_date, chair=meta.meeting_chair) if meta.meeting_chair else None,
-        references=[ref(r, references_at) for r in references],
+        references=[ref(r) for r in references],
     )
     return NoticeRecord(
         extractor_version=__version__, notice=notice, tasks=out_tasks,

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 
+from .doccache import per_document
 from .vntext import fold
 from .vocab import alternation, table
 
@@ -223,7 +224,7 @@ _AREA = re.compile(r"\s+trên địa bàn(?:\s+(?:các\s+)?(?:tỉnh|huyện|th�
                    r"(?:\s+[A-ZĐÀ-Ỹ][^\s,;.:()]*)*")
 
 
-@lru_cache(maxsize=16384)
+@per_document(maxsize=16384)
 def mention_at(text: str, pos: int) -> UnitMention | None:
     """The unit named at ``pos`` exactly, if any."""
     lex = _lexicon()

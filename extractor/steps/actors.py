@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
+from ..doccache import per_document
 from ..paragraphs import Paragraph
 from ..structure import Section
 from ..unitnames import UnitMention, expand_enumeration, is_stop_at, mention_at, mentions
@@ -196,7 +197,7 @@ def coordinating_in_text(body: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=1024)
+@per_document(maxsize=1024)
 def heading_units(p: Paragraph) -> tuple[str, ...]:
     """Units a heading names ("1.2. Phòng Tài chính - Kế hoạch", "2. Đối với các Phòng …")."""
     body = p.body.rstrip(" :.")

@@ -1,0 +1,63 @@
+"""The extraction steps: named, declaring what they read and write, in an order that is checked."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from extractor import extract_file
+from extractor.steps.document import DOCUMENT_STEPS, DocumentFields
+from extractor.steps.extract import TASK_STEPS, TaskFields
+from extractor.steps.mechanism import check_order, run, step
+
+from .conftest import CORPUS
+
+
+def test_the_pipelines_are_in_an_order_that_gives_each_step_what_it_reads() -> None:
+    assert [s.name for s in DOCUMENT_STEPS] == [
+        "addressees", "metadata", "is_a_notice", "notice_references", "drafts", "task_fields"]
+    assert [s.name for s in TASK_STEPS] == ["criteria", "references", "deadlines", "figures"]
+    check_order(DOCUMENT_STEPS, given=("structure",), state_type=DocumentFields)
+    check_order(TASK_STEPS, given=("draft",), state_type=TaskFields)
+
+
+def test_a_step_moved_before_what_it_reads_is_refused() -> None:
+    figures_first = (TASK_STEPS[3], *TASK_STEPS[:3])
+    with pytest.raises(ValueError, match=r"step 'figures' reads \['criteria', 'deadlines', 'references'\]"):
+        check_order(figures_first, given=("draft",), state_type=TaskFields)
+    with pytest.raises(ValueError, match="step 'drafts' reads \\['addressees'\\]"):
+        check_order(DOCUMENT_STEPS[4:], given=("structure",), state_type=DocumentFields)
+
+
+@dataclass(frozen=True)
+class _State:
+    a: int = 0
+    b: int = 0
+
+
+def test_a_step_that_writes_what_it_did_not_declare_is_refused() -> None:
+    @step("sneaky", reads=("a",), writes=("a",))
+    def sneaky(s: _State, ctx: None) -> Mapping[str, Any]:
+        return {"a": 1, "b": 2}
+
+    @step("honest", reads=("a",), writes=("b",))
+    def honest(s: _State, ctx: None) -> Mapping[str, Any]:
+        return {"b": s.a + 1}
+
+    assert run(_State(a=4), [honest], None) == _State(a=4, b=5)
+    with pytest.raises(RuntimeError, match=r"step 'sneaky' wrote \['a', 'b'\], but declares \['a'\]"):
+        run(_State(), [sneaky], None)
+    with pytest.raises(ValueError, match=r"names fields \['c'\]"):
+        check_order([step("odd", reads=("c",), writes=())(lambda s, c: {})], given=("a",), state_type=_State)
+
+
+def test_offsets_are_document_absolute_after_the_steps() -> None:
+    """Deadlines stated once on an enclosing item, cited documents and table cells all end up
+    as spans of the record's own text."""
+    for name in ("bac-son-tb-cchc-2023.txt", "laocai-kh-ubnd-trien-khai-chi-thi-11-khoang-san.txt"):
+        record = extract_file(CORPUS / "txt" / name)
+        values = [v for t in record.tasks for v in (*t.criteria, *t.deadlines, *t.figures, *t.references)]
+        assert values and all(record.text[v.span.start:v.span.end] == v.text for v in values)
