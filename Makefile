@@ -44,10 +44,12 @@ demo: $(STAMP) system-deps
 
 test: $(DEV_STAMP) system-deps
 	$(BIN)/ruff check extractor tests bench scripts fuzz
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check extractor tests bench scripts fuzz
+	$(BIN)/lint-imports
 
 schema: $(STAMP)
 	$(BIN)/notice-extractor schema > schemas/notice.schema.json

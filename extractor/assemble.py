@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 
-from . import __version__
 from .diagnostics import Diagnostic
 from .models import (
     Criterion,
@@ -26,6 +25,7 @@ from .parsers.base import ParsedDocument
 from .steps.extract import TaskFields
 from .steps.fields import ReferenceFound
 from .steps.metadata import NoticeMeta
+from .version import __version__
 
 
 def _page_at(layout: Layout, offset: int) -> int | None:

@@ -8,13 +8,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
 from .parsers import SUPPORTED_SUFFIXES
 from .runners import batch, watch
 from .runners.budget import DEFAULT_BUDGET, process_within
 from .runners.common import shown, warm
 from .runners.inputs import plan_inputs, unique_name
 from .validate import json_schema, validate_document
+from .version import __version__
 from .write import write_atomic
 
 
