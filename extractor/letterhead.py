@@ -42,7 +42,28 @@ TYPE_WORDS = re.compile(rf"^(?:{_TYPES})\s+(?:số\s*)?")
 ANNEX_LINES = ("(ban hành kèm theo", "(kèm theo")
 
 # The signer's authority: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "TL.", "TUQ.", "Q.".
-AUTHORITY = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.\s")
+AUTHORITY_WORDS = ("TM", "KT", "TL", "TUQ", "Q")
+AUTHORITY = re.compile(rf"^(?:{'|'.join(AUTHORITY_WORDS)})\.\s")
+# "Kính gửi:" opens the addressees.
+SALUTATION = re.compile(r"^Kính\s+gửi", re.IGNORECASE)
+
+
+@cache
+def _signer_title() -> re.Pattern[str]:
+    titles = alternation(table("sections")["signer_titles"])
+    return re.compile(rf"^(?:PHÓ\s+)?(?:{titles})(?P<rest>\s[^a-zà-ỹ]*)?$")
+
+
+def is_signer_title(line: str, *, exact: bool = False) -> bool:
+    """A signer's title on its own line ("PHÓ CHỦ TỊCH"; unless ``exact``, with more capitals
+    after it: "GIÁM ĐỐC SỞ CÔNG THƯƠNG")."""
+    m = _signer_title().match(line)
+    return m is not None and not (exact and m.group("rest"))
+
+
+def opens_signature(line: str) -> bool:
+    """The first line of a signature block: an authority ("KT. CHỦ TỊCH") or a title."""
+    return AUTHORITY.match(line) is not None or is_signer_title(line)
 
 
 def letters_only(text: str) -> str:

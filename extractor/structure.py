@@ -16,14 +16,21 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from .letterhead import ANNEX_LINES, AUTHORITY, NUMBER_AND_SYMBOL, NUMBER_LINE, PLACE_DATE, SUBJECT_LINE, TYPE_WORDS, has_motto
+from .letterhead import (
+    ANNEX_LINES,
+    NUMBER_AND_SYMBOL,
+    NUMBER_LINE,
+    PLACE_DATE,
+    SALUTATION,
+    SUBJECT_LINE,
+    TYPE_WORDS,
+    has_motto,
+    opens_signature,
+)
 from .paragraphs import Label, Layout, Paragraph, names_only
 from .unitnames import mention_at
 from .vntext import fold
 from .vocab import table
-
-_SIGNATURE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.\s|^(?:CHỦ TỊCH|GIÁM ĐỐC|CHÁNH VĂN PHÒNG|PHÓ )[^a-zà-ỹ]*$")
-_KINH_GUI = re.compile(r"^Kính\s+gửi", re.IGNORECASE)
 
 
 def _is_title(p: Paragraph) -> bool:
@@ -193,7 +200,7 @@ def _stamp_lines() -> tuple[str, ...]:
 
 def _is_strong_header(p: Paragraph) -> bool:
     """A line that only a letterhead holds, below which the header still goes on."""
-    return has_motto(p.text) or bool(NUMBER_LINE.match(p.text)) or _KINH_GUI.match(p.text) is not None or (
+    return has_motto(p.text) or bool(NUMBER_LINE.match(p.text)) or SALUTATION.match(p.text) is not None or (
         len(p.text) < 120 and PLACE_DATE.search(p.text) is not None)
 
 
@@ -234,7 +241,7 @@ def notice_marks(paras: tuple[Paragraph, ...], limit: int = 15000) -> list[str]:
             found.append("annex")
         elif f.startswith(("kính gửi", "v/v")):
             found.append("addressee")
-        elif AUTHORITY.match(p.text) or _SIGNATURE.match(p.text):
+        elif opens_signature(p.text):
             found.append("signature")
         elif f.startswith("nơi nhận"):
             found.append("distribution")
@@ -267,7 +274,7 @@ def split_parts(layout: Layout) -> tuple[tuple[Paragraph, ...], tuple[Paragraph,
             if nxt is not None and _is_title(p) and not nxt.label and len(nxt.text) < 300 \
                     and not re.match(r"^(Căn cứ|CĂN CỨ|Thực hiện|Ngày|Kính gửi)\b", nxt.text):
                 i += 1  # the line under the title is its subject (trích yếu)
-        elif SUBJECT_LINE.match(p.text) or _KINH_GUI.match(p.text) or not any(c.isalpha() for c in p.text) or NUMBER_LINE.match(p.text) \
+        elif SUBJECT_LINE.match(p.text) or SALUTATION.match(p.text) or not any(c.isalpha() for c in p.text) or NUMBER_LINE.match(p.text) \
                 or has_motto(p.text) or (short and (
                 re.search(r",\s*ngày\b.{0,30}năm\b", f) or "tự do" in f or f.startswith("số"))):
             i += 1
@@ -279,7 +286,7 @@ def split_parts(layout: Layout) -> tuple[tuple[Paragraph, ...], tuple[Paragraph,
     end = len(paras)
     for i in range(start, len(paras)):
         f = fold(paras[i].text)
-        if any(f.startswith(w) for w in words["body_end"]) or _SIGNATURE.match(paras[i].text) or (
+        if any(f.startswith(w) for w in words["body_end"]) or opens_signature(paras[i].text) or (
                 _is_closing(paras[i]) and i > start + 1):
             end = i
             break

@@ -212,7 +212,7 @@ def group_end(text: str, pos: int, head_end: int | None = None) -> int:
     if m_next:
         end = m_next.start()
     # "các hộ gia đình trên địa bàn Thành phố treo cờ …": the place closes the group.
-    m_area = _AREA.search(text, head_end or pos, end)
+    m_area = _area().search(text, head_end or pos, end)
     if m_area:
         end = m_area.end()
     while end > pos and text[end - 1] in " ,":  # (no slice: text may be a whole long paragraph)
@@ -220,8 +220,13 @@ def group_end(text: str, pos: int, head_end: int | None = None) -> int:
     return end
 
 
-_AREA = re.compile(r"\s+trên địa bàn(?:\s+(?:các\s+)?(?:tỉnh|huyện|thị xã|xã|phường|thị trấn|thành phố|quận|Thành phố|Tỉnh))*"
-                   r"(?:\s+[A-ZĐÀ-Ỹ][^\s,;.:()]*)*")
+@cache
+def _area() -> re.Pattern[str]:
+    """"trên địa bàn tỉnh Lào Cai": the place a group is in, part of its name."""
+    units = table("units")
+    places = units["localities"] + units["area_localities_extra"]
+    levels = alternation(places + [p[:1].upper() + p[1:] for p in places])
+    return re.compile(rf"\s+{alternation([units['area_phrase']])}(?:\s+(?:các\s+)?(?:{levels}))*(?:\s+[A-ZĐÀ-Ỹ][^\s,;.:()]*)*")
 
 
 @per_document(maxsize=16384)

@@ -45,7 +45,12 @@ def resolve_generic(units: list[str], addressees: list[str], recipients: list[st
         firms = [r for r in recipients if re.match(r"(?i)^(tổng\s+)?công ty|^chi nhánh", r)]
         return firms or units
     return list(recipients) or units
-_SUBJECT_FILLER = re.compile(r"^(?:đối với [^:]{0,120}:\s*|về [^:]{0,80}:\s*)", re.IGNORECASE)
+@cache
+def _topic_lead() -> re.Pattern[str]:
+    """"Đối với các xã …: Sở X …", "Về tài chính: …": a topic before the subject."""
+    leads = table("units")["topic_leads"]
+    return re.compile("^(?:" + "|".join(rf"{re.escape(w)} [^:]{{0,{reach}}}:\s*" for w, reach in leads.items()) + ")",
+                      re.IGNORECASE)
 
 
 def _cue_regex(key: str) -> re.Pattern[str]:
@@ -138,7 +143,7 @@ def actors_in_text(body: str) -> Actors:
     """Units the text itself names as acting, and how: as the subject that opens it ("Sở Công
     Thương chủ trì …", "Viễn thông Lào Cai: …", also after ";" and after an opening adverbial
     "Định kỳ 6 tháng, Sở Công Thương …"), or after "giao", "đề nghị", "yêu cầu"."""
-    lead = _SUBJECT_FILLER.match(body)
+    lead = _topic_lead().match(body)
     start = lead.end() if lead else 0
     post = _person_post(body[start:start + 400])
     if post:

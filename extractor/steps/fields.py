@@ -50,13 +50,18 @@ class ReferenceFound(Found):
 # --- criteria -----------------------------------------------------------------------------
 
 _CODE = r"\d{1,2}(?:\.\d{1,2}){0,3}(?![\d/])"
-_CRITERION = re.compile(rf"\b(?:tiêu chí(?: thành phần)?|tctp)\s+(?P<code>{_CODE})((?:\s*(?:,|và)\s*{_CODE}(?!\s*(?:%|ha\b|ngày|tháng|năm)))*)")
+
+
+@cache
+def _criterion() -> re.Pattern[str]:
+    cues = alternation(table("fields")["criterion_cues"], folded=True)
+    return re.compile(rf"\b(?:{cues})\s+(?P<code>{_CODE})((?:\s*(?:,|và)\s*{_CODE}(?!\s*(?:%|ha\b|ngày|tháng|năm)))*)")
 
 
 def find_criteria(text: str) -> list[CriterionFound]:
     folded = fold(text)
     out: list[CriterionFound] = []
-    for m in _CRITERION.finditer(folded):
+    for m in _criterion().finditer(folded):
         out.append(CriterionFound(m.start(), m.end("code"), text[m.start():m.end("code")], m.group("code").rstrip(".")))
         for extra in re.finditer(_CODE, folded[m.end("code"):m.end()]):
             s = m.end("code") + extra.start()
@@ -172,13 +177,20 @@ def find_references(text: str) -> list[ReferenceFound]:
 # --- figures -------------------------------------------------------------------------------
 
 # A number, not part of a code or a date; a measure unit may be glued on ("75ha", "10km").
-_NUMBER = re.compile(r"(?<![\w.,/:+\-–])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
-                     r"(?!(?!(?:ha|km|m2|m3|m|kg|kw|mw|kv|tấn)\b)[\w/:]|[.,]\d|\s*[/]\s*\d)")
-_DURATION = re.compile(r"^\s*(?:ngày|tháng|năm|tuần|giờ|phút|h\b|" + fold("quý") + ")")
+@cache
+def _figure_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """A number (not part of a code or a date; a measure may be glued on: "75ha"), a length of
+    time after it, and the words before it that make it no quantity."""
+    words = table("fields")
+    glued = "|".join(re.escape(w) for w in words["glued_measures"])
+    number = re.compile(r"(?<![\w.,/:+\-–])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
+                        rf"(?!(?!(?:{glued})\b)[\w/:]|[.,]\d|\s*[/]\s*\d)")
+    duration = re.compile(rf"^\s*(?:{alternation(words['duration_words'], folded=True)})(?![^\W\d_])")
+    not_after = re.compile(rf"(?:{alternation(words['not_figure_after'], folded=True)})\s*$")
+    return number, duration, not_after
+
+
 _UNIT = re.compile(r"^\s*(%|[^\W\d_][^\s,;:.()]*(?:\s+[^\W\d_A-ZĐ][^\s,;:.()]*)?)")
-_BEFORE_NOT_FIGURE = re.compile(fold(
-    r"(?:số|chỉ thị|nghị quyết|quyết định|kế hoạch|đề án|thông tư|nghị định|văn bản|công văn|thông báo|năm|tháng|ngày|quý|khoản|điều|điểm|mục|phụ lục|biểu|loại|đợt|lần thứ|giai đoạn|km|qcvn|tcvn|lô|thửa|tờ|tầng|phòng|tổ|thôn|bản|đội)\s*$"
-))
 
 
 # A number right before an item label counts nothing: OCR reads a bullet as "6" ("6 b) …").
@@ -193,7 +205,8 @@ def find_figures(text: str, masked: list[tuple[int, int]]) -> list[FigureFound]:
     """Quantities; ``masked`` spans (dates, codes, references, labels) are not figures."""
     folded = fold(text)
     out = []
-    for m in _NUMBER.finditer(text):
+    number, duration, not_after = _figure_patterns()
+    for m in number.finditer(text):
         s, e = m.span(1)
         if any(a <= s < b for a, b in masked):
             continue
@@ -203,7 +216,7 @@ def find_figures(text: str, masked: list[tuple[int, int]]) -> list[FigureFound]:
         before = folded[max(0, s - 16):s]
         after = folded[e:e + 12]
         percent = after.lstrip().startswith("%")
-        if not percent and (_BEFORE_NOT_FIGURE.search(before) or _DURATION.match(after)
+        if not percent and (not_after.search(before) or duration.match(after)
                             or _NUMBER_LIST.search(folded[max(0, s - 40):s]) or _LABEL_AFTER.match(after)):
             continue
         if 1900 <= value <= 2100 and "," not in m.group(1) and not after.lstrip().startswith("%"):

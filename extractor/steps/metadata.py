@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
-from ..letterhead import NUMBER_LINE, PLACE_DATE, SUBJECT_LINE, without_motto
+from ..letterhead import AUTHORITY, NUMBER_LINE, PLACE_DATE, SUBJECT_LINE, is_signer_title, without_motto
 from ..paragraphs import Paragraph
 from ..structure import Structure
 from ..vnnum import safe_date
 from ..vntext import fold
-from ..vocab import table
+from ..vocab import alternation, table
 
 _MOTTO_PHRASE = re.compile(r"Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+phúc\s*", re.IGNORECASE)
 _MOTTO_TAIL = re.compile(r"^.*(?:Hạnh phúc|Hạnh Phúc|HẠNH PHÚC)\s*")
@@ -37,10 +38,7 @@ def place_name(raw: str) -> str | None:
         kept.pop()
     return " ".join(reversed(kept)) or None
 # A signer's title on its own line when no "TM./KT./TL." precedes it.
-_SIGNER_TITLE = re.compile(r"^(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|CHÁNH VĂN PHÒNG|TRƯỞNG BAN|TRƯỞNG PHÒNG|CHÁNH THANH TRA|BỘ TRƯỞNG|CỤC TRƯỞNG|CHI CỤC TRƯỞNG)$")
 _PERSON = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,4}$")
-_MEETING_DATE = re.compile(r"^(?:Ngày|Sáng ngày|Chiều ngày|Vào ngày)\s+(?:(\d{1,2})/(\d{1,2})/(\d{4})|(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4}))")
-_CHAIR = re.compile(r"[Kk]ết luận của (?:đồng chí|đ/c|ông|bà)\s+(?P<name>[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){1,4})")
 
 
 @dataclass
@@ -165,7 +163,7 @@ def _read_signature(meta: NoticeMeta, structure: Structure) -> None:
     lines = [(line, p) for p in closing for line in _lines(p, text)]
     auth_index = None
     for i, (line, _) in enumerate(lines):
-        if re.match(r"^(?:TM|KT|TL|TUQ|Q)\.\s", line) or _SIGNER_TITLE.match(line):
+        if AUTHORITY.match(line) or is_signer_title(line, exact=True):
             auth_index = i
             break
         if fold(line).startswith(("phụ lục", "biểu")) and i > 0:
@@ -221,25 +219,35 @@ def _distribution(structure: Structure) -> list[str]:
     return out
 
 
-_CHAIR_POST = re.compile(r"[Kk]ết luận của\s+(?:đồng chí\s+|đ/c\s+)?(?P<post>(?:Chủ tịch|Phó Chủ tịch|Bí thư|Giám đốc|Trưởng ban)[^,.;:]{0,40}?)\s+(?:tại|về)\b")
+@cache
+def _meeting_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The meeting's day opening the body, and its chair by name or by post."""
+    words = table("sections")
+    day = re.compile(rf"^(?:{alternation(words['meeting_day_openers'])})\s+"
+                     r"(?:(\d{1,2})/(\d{1,2})/(\d{4})|(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4}))")
+    conclusion = alternation(words["conclusion_of"])
+    titles = alternation(table("units")["person_titles"])
+    name = re.compile(rf"(?i:{conclusion})\s+(?i:{titles})\s+(?P<name>[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){{1,4}})")
+    post = re.compile(rf"(?i:{conclusion})\s+(?:(?i:{titles})\s+)?(?P<post>(?:{alternation(words['chair_posts'])})"
+                      r"[^,.;:]{0,40}?)\s+(?:tại|về)\b")
+    return day, name, post
 
 
 def _read_meeting(meta: NoticeMeta, structure: Structure) -> None:
     """A meeting conclusion: the chair (a name, else the post: "Chủ tịch UBND xã") and the
     meeting date ("Ngày 20/10/2023, …" opening the body)."""
     texts = [meta.subject or "", *(p.text for p in structure.body[:3])]
-    m = next((x for x in map(_CHAIR.search, texts) if x), None)
-    post = next((x for x in map(_CHAR_POST_SEARCH, texts) if x), None)
+    day, chair_name, chair_post = _meeting_patterns()
+    m = next((x for x in map(chair_name.search, texts) if x), None)
+    post = next((x for x in map(chair_post.search, texts) if x), None)
     if not m and not post:
         return
     meta.meeting_chair = m.group("name") if m else post.group("post")
     for p in structure.body[:3]:
-        d = _MEETING_DATE.match(p.text)
+        d = day.match(p.text)
         if d:
             g = d.groups()
             day, month, year = (g[0], g[1], g[2]) if g[0] else (g[3], g[4], g[5])
             meta.meeting_date = safe_date(int(year), int(month), int(day))
             break
 
-
-_CHAR_POST_SEARCH = _CHAIR_POST.search

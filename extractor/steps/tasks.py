@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from ..paragraphs import Paragraph
 from ..parsers.pipe_tables import column_role, is_task_header
 from ..structure import Section, Structure, is_attribute, looks_like_heading
 from ..unitnames import mention_at, mentions
 from ..vntext import fold
-from ..vocab import table
+from ..vocab import alternation, table
 from .actors import (
     OPENER_ASSIGN,
     actors_in_text,
@@ -54,7 +55,9 @@ class TaskDraft:
     deadline_cell: tuple[int, int] | None = None
 
 
-_FORMULA = re.compile(r"(?:nghiêm túc|khẩn trương)\s+(?:tổ chức\s+)?(?:triển khai\s+)?thực hiện\s*[./]*$|biết(?:,| và)\s+thực hiện\s*[./]*$")
+@cache
+def _exhortation() -> re.Pattern[str]:
+    return re.compile(rf"(?:{alternation(table('sections')['exhortation_endings'], folded=True)})\s*[./]*$")
 
 
 def is_formula(p: Paragraph) -> bool:
@@ -67,7 +70,7 @@ def is_formula(p: Paragraph) -> bool:
     if p.label is not None and p.label.kind == "article" and fold(p.body).startswith(
             tuple(fold(w) for w in table("sections")["non_task_articles"])):
         return True
-    return len(p.text) < 160 and bool(_FORMULA.search(f))
+    return len(p.text) < 160 and bool(_exhortation().search(f))
 
 
 def _is_task_node(node: Section) -> bool:
@@ -274,14 +277,21 @@ def table_drafts(structure: Structure) -> list[TaskDraft]:
 
 
 _CELL_INDEX = re.compile(r"^\(?\d{1,3}\)?\.?$")
-_BACKGROUND_START = re.compile(r"^(?:Căn cứ|Ngày\s+\d|Theo\b|Tuy nhiên|Trong thời gian|Thực hiện (?:Văn bản|Công văn|Kế hoạch|Quyết định|Chỉ thị|Nghị quyết|Thông báo))")
-_PAST_EVENT = re.compile(r"^(?:Ngày|Vừa qua|Thời gian qua|Trước đó)\b")
+
+
+@cache
+def _letter_background() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Openings of paragraphs that tell background ("Căn cứ …", "Ngày 5/3, …") and past events."""
+    words = table("sections")
+    background = re.compile(rf"^(?:Ngày\s+\d|(?:{alternation(words['background_starts'])})\b)")
+    past = re.compile(rf"^(?:{alternation(words['past_event_starts'])})\b")
+    return background, past
 
 
 def _named_asker(text: str, cue_at: int) -> bool:
     """Whether a specific unit asks, right before the cue ("…, Sở Tài chính đề nghị …"), in a
     paragraph that does not tell a past event."""
-    if _PAST_EVENT.match(text):
+    if _letter_background()[1].match(text):
         return False
     return any(m.end >= cue_at - 1 and not m.group for m in mentions(text[:cue_at]))
 
@@ -295,7 +305,7 @@ def letter_drafts(structure: Structure, addressees: list[str]) -> list[TaskDraft
                 or p.text.rstrip().endswith(":"):
             continue
         assigned = assigned_in_text(p.text)
-        if _BACKGROUND_START.match(p.text) and not (assigned and _named_asker(p.text, assigned[1])):
+        if _letter_background()[0].match(p.text) and not (assigned and _named_asker(p.text, assigned[1])):
             # "Thực hiện Công văn số …, Sở Tài chính đề nghị Quý cơ quan …" asks; "Ngày …, Sở
             # có Văn bản … đề nghị …" and "Căn cứ …" paragraphs only tell what happened.
             continue
