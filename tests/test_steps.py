@@ -9,10 +9,15 @@ from typing import Any
 import pytest
 
 from extractor import extract_file
+from extractor.steps.actors import addressee_units
 from extractor.steps.document import DOCUMENT_STEPS, DocumentFields
 from extractor.steps.extract import TASK_STEPS, TaskFields
 from extractor.steps.mechanism import check_order, run, step
+from extractor.steps.metadata import read_metadata
+from extractor.steps.tasks import draft_tasks
+from extractor.structure import build_structure
 
+from .builders import NOTICE, layout
 from .conftest import CORPUS
 
 
@@ -61,3 +66,24 @@ def test_offsets_are_document_absolute_after_the_steps() -> None:
         record = extract_file(CORPUS / "txt" / name)
         values = [v for t in record.tasks for v in (*t.criteria, *t.deadlines, *t.figures, *t.references)]
         assert values and all(record.text[v.span.start:v.span.end] == v.text for v in values)
+
+
+def test_tasks_units_and_metadata() -> None:
+    s = build_structure(layout(*NOTICE))
+    drafts = draft_tasks(s, addressee_units(s.header))
+    assert [(d.section, d.responsible) for d in drafts] == [
+        ("II./1./a)", ("Phòng Tài chính - Kế hoạch",)),
+        ("II./1./b)", ("Phòng Tài chính - Kế hoạch",)),
+        ("II./2.", ("Phòng Nội vụ",)),
+    ]
+    assert drafts[2].coordinating == ("Văn phòng HĐND và UBND huyện",)
+    meta = read_metadata(s, [])
+    assert (meta.doc_type, meta.number, meta.symbol, meta.place, meta.issued_date.isoformat()) == (
+        "Thông báo", "12", "TB-UBND", "Bắc Sơn", "2023-10-24")
+    assert (meta.signer_authority, meta.signer_title, meta.signer_name) == ("TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG", "Vũ Quang Hiến")
+    assert (meta.issuer, meta.parent_body) == ("ỦY BAN NHÂN DÂN HUYỆN BẮC SƠN", None)
+
+
+def test_no_directive_part_gives_no_tasks() -> None:
+    s = build_structure(layout("BÁO CÁO", "Tình hình kinh tế", "I. KẾT QUẢ", "1. Sản xuất công nghiệp tăng 12%."))
+    assert draft_tasks(s, []) == []
