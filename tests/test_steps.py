@@ -87,3 +87,23 @@ def test_tasks_units_and_metadata() -> None:
 def test_no_directive_part_gives_no_tasks() -> None:
     s = build_structure(layout("BÁO CÁO", "Tình hình kinh tế", "I. KẾT QUẢ", "1. Sản xuất công nghiệp tăng 12%."))
     assert draft_tasks(s, []) == []
+
+
+def _letter(issuer: str, number_line: str) -> tuple[str, ...]:
+    return ("UBND TỈNH LÀO CAI", issuer, number_line, "Lào Cai, ngày 24 tháng 10 năm 2023",
+            "V/v đôn đốc báo cáo", "Kính gửi: Các doanh nghiệp", "Đề nghị các doanh nghiệp báo cáo.",
+            "Nơi nhận:", "- Như trên;", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Hoàng Văn Thuân")
+
+
+@pytest.mark.parametrize(("issuer", "number_line", "symbol"), [
+    ("SỞ CÔNG THƯƠNG", "Số: 12/SGT-CN", "SCT-CN"),  # OCR read C as G: the issuer's initials say SCT
+    ("SỞ CÔNG THƯƠNG", "Số: 12/SCT-CN", "SCT-CN"),
+    ("SỞ GIAO THÔNG VẬN TẢI", "Số: 12/SGTVT-QLCL", "SGTVT-QLCL"),  # the initials themselves
+    ("SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 12/SGDĐT-VP", "SGDĐT-VP"),
+    ("SỞ CÔNG THƯƠNG", "Số: 12/SXD-CN", "SXD-CN"),  # two letters apart: another body's code, kept
+])
+def test_a_symbol_part_one_ocr_confusion_from_the_issuers_initials_is_read_as_them(
+        issuer: str, number_line: str, symbol: str) -> None:
+    s = build_structure(layout(*_letter(issuer, number_line)))
+    meta = read_metadata(s, addressee_units(s.header))
+    assert (meta.issuer, meta.symbol) == (issuer, symbol)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -129,17 +130,57 @@ def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
             continue  # the national motto, read between the issuer's lines in a two-column header
         if line.isupper() and any(c.isalpha() for c in line):
             line = line.strip(" |")
-            if issuer_lines and re.match(r"^(?:TỈNH|HUYỆN|XÃ|PHƯỜNG|THỊ XÃ|THỊ TRẤN|THÀNH PHỐ|QUẬN)\b", line):
+            if issuer_lines and _locality_start().match(line):
                 issuer_lines[-1] += " " + line  # "ỦY BAN NHÂN DÂN" / "HUYỆN BẮC SƠN" is one name
             else:
                 issuer_lines.append(line)
     if issuer_lines:
         meta.issuer = issuer_lines[-1]
         meta.parent_body = issuer_lines[-2] if len(issuer_lines) > 1 else None
+    if meta.symbol and meta.issuer:
+        meta.symbol = _symbol_with_issuer_initials(meta.symbol, meta.issuer)
     _read_signature(meta, structure)
     meta.recipients = list(dict.fromkeys([*addressees, *_distribution(structure)]))
     _read_meeting(meta, structure)
     return meta
+
+
+@cache
+def _localities() -> str:
+    units = table("units")
+    return alternation([w.upper() for w in units["localities"] + units["area_localities_extra"]])
+
+
+@cache
+def _locality_start() -> re.Pattern[str]:
+    """An issuer line that goes on with its locality: "ỦY BAN NHÂN DÂN" / "HUYỆN BẮC SƠN"."""
+    return re.compile(rf"^(?:{_localities()})\b")
+
+
+def _initials(issuer: str) -> str:
+    """'SỞ CÔNG THƯƠNG' -> 'SCT', 'ỦY BAN NHÂN DÂN TỈNH LÀO CAI' -> 'UBND': first letters
+    without tone marks (Đ stays Đ); the locality after the body's name is left out."""
+    name = issuer
+    if m := re.search(rf"\s(?:{_localities()})\b", issuer):
+        name = issuer[:m.start()]
+    connectors = {fold(c) for c in table("units")["connectors"]}  # "SỞ GIÁO DỤC VÀ ĐÀO TẠO": SGDĐT
+    words = [w for w in name.split() if w[:1].isalpha() and fold(w) not in connectors]
+    firsts = (w[0] if w[0] in "Đđ" else unicodedata.normalize("NFD", w[0])[0] for w in words)
+    return "".join(firsts).upper()
+
+
+def _symbol_with_issuer_initials(symbol: str, issuer: str) -> str:
+    """A symbol part one OCR confusion away from the issuer's initials is those initials."""
+    initials = _initials(issuer)
+    pairs = {frozenset(p) for p in table("doc_types")["ocr_confusable_capitals"]}
+    parts = symbol.split("-")
+    for i, part in enumerate(parts):
+        if len(part) != len(initials) or part == initials or len(initials) < 2:
+            continue
+        differ = [(a, b) for a, b in zip(part, initials, strict=True) if a != b]
+        if len(differ) == 1 and frozenset(differ[0]) in pairs:
+            parts[i] = initials
+    return "-".join(parts)
 
 
 def _read_portal_citation(meta: NoticeMeta, structure: Structure) -> None:
