@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 
@@ -14,7 +15,9 @@ from .models import (
     Notice,
     NoticeRecord,
     RecordWarning,
+    Recurrence,
     Reference,
+    RelativeLimit,
     Signer,
     Source,
     Span,
@@ -23,7 +26,7 @@ from .models import (
 from .paragraphs import Layout
 from .parsers.base import ParsedDocument
 from .steps.extract import TaskFields
-from .steps.fields import ReferenceFound
+from .steps.fields import DeadlineFound, ReferenceFound
 from .steps.metadata import NoticeMeta
 from .version import __version__
 
@@ -54,6 +57,12 @@ def assemble(doc: ParsedDocument, layout: Layout, meta: NoticeMeta, tasks: list[
     def span(start: int, end: int) -> Span:
         return Span(start=start, end=end, page=_page_at(layout, start))
 
+    def deadline(x: DeadlineFound) -> Deadline:
+        recurrence = Recurrence(**dataclasses.asdict(x.recurrence)) if x.recurrence else None
+        relative = RelativeLimit(**dataclasses.asdict(x.relative)) if x.relative else None
+        return Deadline(date=x.date, text=x.text, kind=x.kind, recurrence=recurrence, relative=relative,
+                        span=span(x.start, x.end))
+
     def ref(r: ReferenceFound) -> Reference:
         return Reference(text=r.text, doc_type=r.doc_type, number=r.number, symbol=r.symbol, date=r.date,
                          span=span(r.start, r.end))
@@ -66,7 +75,7 @@ def assemble(doc: ParsedDocument, layout: Layout, meta: NoticeMeta, tasks: list[
             text=layout.text[d.start:d.end],
             responsible_units=list(d.responsible), coordinating_units=list(d.coordinating),
             criteria=[Criterion(code=c.code, text=c.text, span=span(c.start, c.end)) for c in t.criteria],
-            deadlines=[Deadline(date=x.date, text=x.text, kind=x.kind, span=span(x.start, x.end)) for x in t.deadlines],
+            deadlines=[deadline(x) for x in t.deadlines],
             figures=[Figure(value=f.value, unit=f.unit, text=f.text, span=span(f.start, f.end)) for f in t.figures],
             references=[ref(r) for r in t.references],
             span=span(d.start, d.end),

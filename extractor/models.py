@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 # Moves with every change of the contract; tests/test_pipeline.py keeps a fingerprint of each
 # published schema, so a change that forgets to move it fails.
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 class Contract(BaseModel):
@@ -92,21 +92,45 @@ class Criterion(Contract):
     span: Span = Field(description="Where the mention is in the record's text.")
 
 
+class Recurrence(Contract):
+    """How a recurring limit recurs: "trước ngày 18 hằng tháng" is every month on day 18."""
+
+    every: Literal["week", "month", "quarter", "year"] = Field(description="The period it recurs in.")
+    day: int | None = Field(default=None, ge=1, le=31, description="Day of the month (monthly, quarterly, yearly).")
+    month: int | None = Field(default=None, ge=1, le=12, description="Month of the year (yearly).")
+    weekday: int | None = Field(default=None, ge=1, le=7, description="Day of the week, 1 = Monday … 7 = Sunday (weekly).")
+
+
+class RelativeLimit(Contract):
+    """A limit counted from an event: "trong 10 ngày làm việc kể từ ngày nhận"."""
+
+    days: int = Field(ge=0, description="How many days.")
+    working_days: bool = Field(description="Working days (Saturdays and Sundays not counted).")
+    counted_from: Literal["issue", "receipt"] = Field(description="From the notice's date, or from the day it is received.")
+
+
 class Deadline(Contract):
     """A time limit on the task."""
 
-    date: dt.date | None = Field(description="The last day of the period named; null only for a recurring or a "
-                                             "relative limit ('trong 10 ngày kể từ ngày nhận'), which has no one date.")
+    date: dt.date | None = Field(description="The last day of the period named; for a recurring limit its first due "
+                                             "date after the notice's date; null only for a recurring or relative "
+                                             "limit with no date to count from ('trong 10 ngày kể từ ngày nhận').")
     text: str = Field(description="The phrase as written.")
     kind: Literal["by_date", "within_period", "end_of_year", "recurring", "relative"] = Field(
         default="by_date", description="by_date: a day; within_period: a month, quarter or half-year; end_of_year; "
                                        "recurring: every week/month/…; relative: counted from an event.")
+    recurrence: Recurrence | None = Field(default=None, description="For a recurring limit, how it recurs, when read.")
+    relative: RelativeLimit | None = Field(default=None, description="For a relative limit, what it counts from.")
     span: Span = Field(description="Where the phrase is in the record's text.")
 
     @model_validator(mode="after")
     def _dated_unless_recurring_or_relative(self) -> Deadline:
         if self.date is None and self.kind not in ("recurring", "relative"):
             raise ValueError(f"a {self.kind} deadline needs a date")
+        if (self.kind == "relative") != (self.relative is not None):
+            raise ValueError("a relative deadline, and only one, says what it counts from")
+        if self.recurrence is not None and self.kind != "recurring":
+            raise ValueError("only a recurring deadline recurs")
         return self
 
 
@@ -148,7 +172,7 @@ class RecordWarning(Contract):
 class NoticeRecord(Contract):
     model_config = ConfigDict(extra="forbid", frozen=True, title="NoticeRecord")
 
-    schema_version: Literal["1.1"] = Field(default=SCHEMA_VERSION, description="Version of this contract.")
+    schema_version: Literal["1.2"] = Field(default=SCHEMA_VERSION, description="Version of this contract.")
     extractor_version: str = Field(description="Version of notice-extractor that wrote the record.")
     notice: Notice = Field(description="The document: what it is, who issued and signed it.")
     tasks: list[Task] = Field(description="The work the notice assigns, in document order.")

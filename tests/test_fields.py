@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
+from extractor.deadline_rules import Recurrence, Relative, add_days, next_due
 from extractor.steps.fields import find_criteria, find_deadlines, find_figures, find_references
 
 ISSUED = dt.date(2023, 10, 24)
@@ -67,3 +69,33 @@ def test_references() -> None:
     refs = find_references("tại Kế hoạch số 206/KH-UBND ngày 28/6/2023 của UBND huyện")
     assert [(r.doc_type, r.number, r.symbol, r.date) for r in refs] == [
         ("Kế hoạch", "206", "KH-UBND", dt.date(2023, 6, 28))]
+
+
+@pytest.mark.parametrize(("text", "kind", "date", "rule"), [
+    ("Các phòng báo cáo trước ngày 18 hằng tháng.", "recurring", "2026-04-18", {"every": "month", "day": 18}),
+    ("gửi báo cáo trước 16 giờ thứ Sáu hằng tuần", "recurring", "2026-04-10", {"every": "week", "weekday": 5}),
+    ("Các Sở định kỳ hàng năm (trước ngày 10/12) báo cáo", "recurring", "2026-12-10",
+     {"every": "year", "day": 10, "month": 12}),
+    ("trả lời trong 10 ngày kể từ ngày nhận được văn bản", "relative", None,
+     {"days": 10, "working_days": False, "counted_from": "receipt"}),
+    ("hoàn thành trong thời hạn 05 ngày làm việc, kể từ ngày ban hành", "relative", "2026-04-17",
+     {"days": 5, "working_days": True, "counted_from": "issue"}),
+])
+def test_recurring_and_relative_limits_keep_their_rule(text: str, kind: str, date: str | None, rule: dict) -> None:
+    """Issued on Friday 10 April 2026: a recurring limit's date is its first due date from then."""
+    (found,) = find_deadlines(text, dt.date(2026, 4, 10))
+    assert (found.kind, found.date.isoformat() if found.date else None) == (kind, date)
+    value = found.recurrence or found.relative
+    assert value is not None and {k: v for k, v in dataclasses.asdict(value).items() if v is not None} == rule
+
+
+def test_next_due_dates() -> None:
+    monthly = Recurrence(every="month", day=31)
+    assert next_due(monthly, dt.date(2026, 2, 3)) == dt.date(2026, 2, 28)  # the month's last day
+    assert next_due(monthly, dt.date(2026, 12, 31)) == dt.date(2026, 12, 31)
+    assert next_due(Recurrence(every="month", day=5), dt.date(2026, 12, 6)) == dt.date(2027, 1, 5)
+    assert next_due(Recurrence(every="week", weekday=1), dt.date(2026, 4, 10)) == dt.date(2026, 4, 13)
+    assert next_due(Recurrence(every="year", day=10, month=12), dt.date(2026, 12, 11)) == dt.date(2027, 12, 10)
+    assert next_due(Recurrence(every="quarter", day=20), dt.date(2026, 4, 10)) == dt.date(2026, 6, 20)
+    assert next_due(Recurrence(every="quarter", day=20), dt.date(2026, 12, 21)) == dt.date(2027, 3, 20)
+    assert add_days(dt.date(2026, 4, 10), Relative(days=5, working_days=True, counted_from="receipt")) == dt.date(2026, 4, 17)

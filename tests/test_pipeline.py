@@ -65,6 +65,7 @@ def test_committed_schema_matches_the_models() -> None:
 PUBLISHED_SCHEMAS = {
     "1.0": "1ba1e084980976bea50d451d8b25a3781286171dad3681181ece70782d032433",
     "1.1": "5920d5a0220d8a5929fa79b898b122d8d804f204ec5d91281fff051ab8646142",
+    "1.2": "e58a94e15f3ab692dd15ddb2e228e8dc35d78d95afd4731764bc2d04ef0a3537",
 }
 
 

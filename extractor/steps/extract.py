@@ -84,8 +84,8 @@ def deadlines_step(t: TaskFields, ctx: Context) -> Mapping[str, Any]:
         for d in find_deadlines(prefix + text[cell[0]:cell[1]], ctx.issued, ctx.year):
             start, end = max(0, d.start - len(prefix)) + cell[0], d.end - len(prefix) + cell[0]
             # (the span's own text: the cell may say more, "Năm 2025-2026", than the limit read)
-            found.append(DeadlineFound(base + start, base + end, text[start:end], d.date, d.kind))
-    return {"deadlines": tuple(d for d in found if d.kind != "recurring")}
+            found.append(replace(d, start=base + start, end=base + end, text=text[start:end]))
+    return {"deadlines": tuple(found)}
 
 
 @step("figures", reads=("draft", "criteria", "references", "deadlines"), writes=("figures",))

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
+from ..deadline_rules import Recurrence, Relative, add_days, next_due
 from ..vnnum import end_of_month, end_of_quarter, parse_number, quarter_number, resolve_day_month, safe_date
 from ..vntext import fold
 from ..vocab import alternation, table
@@ -29,8 +30,10 @@ class CriterionFound(Found):
 
 @dataclass(frozen=True, slots=True)
 class DeadlineFound(Found):
-    date: dt.date
+    date: dt.date | None  # None only for a relative limit counted from receipt (or no known date)
     kind: str
+    recurrence: Recurrence | None = None
+    relative: Relative | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,48 @@ def _deadline_patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+@cache
+def _rule_patterns() -> dict[str, re.Pattern[str]]:
+    """Limits that recur ("trước ngày 18 hằng tháng", "trước 16 giờ thứ Sáu hằng tuần") or count
+    from an event ("trong 10 ngày kể từ ngày nhận")."""
+    words = table("deadlines")
+    every = alternation(list(words["recurring_every"]), folded=True)
+    weekdays = alternation(list(words["weekdays"]), folded=True)
+    origins = alternation(list(words["relative_from"]), folded=True)
+    return {
+        "monthly": re.compile(rf"\b(?:(?:trước|vào|chậm nhất|đến)\s+)?ngày\s+(?P<md>\d{{1,2}})\s+(?:của\s+)?(?P<every>{every})"),
+        "weekly": re.compile(rf"\b(?:(?:trước|vào|chậm nhất)\s+)?{_HOUR}?(?:ngày\s+)?(?P<wd>{weekdays})\s+(?P<every>{every})"),
+        "relative": re.compile(rf"\btrong\s+(?:vòng\s+|thời hạn\s+)?(?P<rd>\d{{1,3}})\s+ngày(?P<work>\s+làm\s+việc)?\s*,?\s*"
+                               rf"(?:kể\s+)?từ\s+(?:ngày\s+)?(?P<origin>{origins})"),
+    }
+
+
+def _every(phrase: str) -> str | None:
+    words = table("deadlines")["recurring_every"]
+    return next((v for k, v in words.items() if fold(k) == re.sub(r"\s+", " ", phrase)), None)
+
+
+def _rule_from(key: str, m: re.Match[str], issued: dt.date | None) -> DeadlineFound | None:
+    """A recurring limit with its first due date on or after the issue date; a relative one
+    with its date when it counts from the issue date."""
+    words = table("deadlines")
+    if key == "relative":
+        origin = next(v for k, v in words["relative_from"].items() if fold(k) == re.sub(r"\s+", " ", m.group("origin")))
+        rule = Relative(days=int(m.group("rd")), working_days=bool(m.group("work")), counted_from=origin)
+        date = add_days(issued, rule) if issued and origin == "issue" else None
+        return DeadlineFound(m.start(), m.end(), "", date, "relative", relative=rule)
+    every = _every(m.group("every"))
+    if key == "monthly" and every == "month" and 1 <= int(m.group("md")) <= 31:
+        recurrence = Recurrence(every="month", day=int(m.group("md")))
+    elif key == "weekly" and every == "week":
+        weekday = next(v for k, v in words["weekdays"].items() if fold(k) == re.sub(r"\s+", " ", m.group("wd")))
+        recurrence = Recurrence(every="week", weekday=weekday)
+    else:
+        return None
+    return DeadlineFound(m.start(), m.end(), "", next_due(recurrence, issued) if issued else None, "recurring",
+                         recurrence=recurrence)
+
+
 def _date_from(m: re.Match[str], issued: dt.date | None, year: int | None) -> tuple[dt.date | None, str]:
     g = m.groupdict()
     anchor = issued or (dt.date(year, 1, 1) if year else None)
@@ -126,6 +171,12 @@ def find_deadlines(text: str, issued: dt.date | None, year: int | None = None) -
     pats = _deadline_patterns()
     out: list[DeadlineFound] = []
     taken: list[tuple[int, int]] = []
+    for key, pattern in _rule_patterns().items():
+        for m in pattern.finditer(folded):
+            found = _rule_from(key, m, issued)
+            if found is not None and not any(s < m.end() and m.start() < e for s, e in taken):
+                taken.append((m.start(), m.end()))
+                out.append(replace(found, text=text[m.start():m.end()]))
     for key in ("attribute", "by_date", "period", "year_end"):
         for m in pats[key].finditer(folded):
             if any(s < m.end() and m.start() < e for s, e in taken):
@@ -137,10 +188,15 @@ def find_deadlines(text: str, issued: dt.date | None, year: int | None = None) -
             if date is None:
                 continue
             window = folded[max(0, m.start() - 40):m.end() + 5]
-            if pats["recurring"].search(window) and kind == "by_date" and not (m.group("y") or m.group("y2")):
+            recurrence = None
+            marker = pats["recurring"].search(window)
+            if marker and kind == "by_date" and not (m.group("y") or m.group("y2")):
+                # "định kỳ hằng năm (trước ngày 10/12)": the day recurs; the date is its first.
                 kind = "recurring"
+                if any(fold(k) in window for k, v in table("deadlines")["recurring_every"].items() if v == "year"):
+                    recurrence = Recurrence(every="year", day=date.day, month=date.month)
             taken.append((m.start(), m.end()))
-            out.append(DeadlineFound(m.start(), m.end(), text[m.start():m.end()], date, kind))
+            out.append(DeadlineFound(m.start(), m.end(), text[m.start():m.end()], date, kind, recurrence=recurrence))
     out.sort(key=lambda d: d.start)
     return out
 
