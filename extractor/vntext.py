@@ -1,4 +1,4 @@
-"""Vietnamese text helpers shared by every stage: line cleaning and the matching fold.
+"""Vietnamese text helpers shared by every stage: line cleaning, the matching fold, ungluing.
 
 ``fold`` gives one spelling to old/new tone placement ("hoà"/"hòa", "uỷ"/"ủy"), to look-alike
 letters ("Ð"/"Đ") and to dashes, and lower-cases; it keeps the length of NFC text, so an offset
@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache, lru_cache
-from importlib import resources
+from functools import lru_cache
+
+from .syllables import is_syllable_shape, syllables, toned_letters
 
 _SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\r]")
@@ -46,27 +47,6 @@ def fold(text: str) -> str:
     return folded
 
 
-# One Vietnamese syllable, tone marks aside: onset, one vowel group, coda.
-SYLLABLE_SHAPE = re.compile(
-    r"(?:ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdđghklmnprstvx])?[aăâeêioôơuưy]{1,3}(?:ch|ng|nh|[cmnpt])?"
-)
-_TONES = re.compile(r"[\u0300\u0301\u0303\u0309\u0323]")
-
-
-def is_syllable_shape(word: str) -> bool:
-    """Whether lower-case ``word`` could be one Vietnamese syllable."""
-    base = unicodedata.normalize("NFC", _TONES.sub("", unicodedata.normalize("NFD", word)))
-    return bool(SYLLABLE_SHAPE.fullmatch(base))
-
-
-@cache
-def syllables() -> frozenset[str]:
-    """Vietnamese syllables, lower case (from underthesea's word list, Viet74K)."""
-    path = resources.files("underthesea").joinpath("corpus/data/Viet74K.txt")
-    with path.open(encoding="utf-8") as fh:
-        return frozenset(w for line in fh for w in line.strip().lower().split())
-
-
 def _camel_cut(word: str) -> str:
     """"HoàngTrung" -> "Hoàng Trung", "NAMĐộc" -> "NAM Độc": a capital that opens a word
     inside a token (after two lower-case letters, or after capitals when lower case follows)."""
@@ -95,12 +75,8 @@ def _split_glued(word: str) -> str:
 
 def _letter_classes() -> tuple[str, str, str]:
     """Regex classes of Vietnamese vowels (every tone), lower-case and upper-case letters."""
-    vowels, lower = [], set("abcdefghijklmnopqrstuvwxyzđ")
-    for base in "aăâeêioôơuưy":
-        for tone in ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"):
-            v = unicodedata.normalize("NFC", base + tone)
-            vowels.append(v)
-            lower.add(v)
+    vowels, lower = toned_letters(), set("abcdefghijklmnopqrstuvwxyzđ")
+    lower.update(vowels)
     vowel_class = "".join(sorted(set(vowels + [v.upper() for v in vowels])))
     return vowel_class, "".join(sorted(lower)), "".join(sorted(c.upper() for c in lower))
 

@@ -45,8 +45,8 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from extractor.parsers.pipe_tables import column_role
 from extractor.parsers.txt import TextParser, decode_text
+from extractor.tablevocab import column_role
 
 ROOT = Path(__file__).resolve().parent.parent
 TXT_DIR = ROOT / "corpus" / "txt"

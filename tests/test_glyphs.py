@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from extractor.parsers import glyphs, ocr
+from extractor.syllables import syllable_score
 
 FONT = "ABCDEF+TimesNewRomanPSMT"
 
@@ -26,7 +27,7 @@ def test_words_outvote_a_systematic_misreading() -> None:
         plain = "".join(chr(c + 29) for _, c, _ in word)
         if "ổ" not in plain:
             assert votes.add_word(word, plain)
-    mapping = glyphs.decode(votes, words, ocr.syllable_score)
+    mapping = glyphs.decode(votes, words, syllable_score)
     decoded = " ".join("".join(mapping[k] for k in word) for word in words)
     assert decoded == text
 
@@ -49,7 +50,7 @@ def test_unvoted_codes_follow_their_font() -> None:
     for word in words:
         votes.add_word(word, "".join(chr(c + 29) for _, c, _ in word))
     unseen = cipher("Kz")[0]
-    mapping = glyphs.decode(votes, [*words, unseen], ocr.syllable_score)
+    mapping = glyphs.decode(votes, [*words, unseen], syllable_score)
     assert "".join(mapping[k] for k in unseen) == "Kz"
 
 
@@ -57,7 +58,7 @@ def test_a_code_with_no_evidence_stays_unknown() -> None:
     votes = glyphs.GlyphVotes()
     (word,) = cipher("ăn")
     votes.add_word(word[1:], "n")
-    mapping = glyphs.decode(votes, [word], ocr.syllable_score)
+    mapping = glyphs.decode(votes, [word], syllable_score)
     assert word[0] not in mapping  # "ă" is not ASCII: no distance guesses it
 
 

@@ -25,7 +25,7 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar
@@ -34,6 +34,7 @@ from lxml import etree
 
 from ..diagnostics import Diagnostic, parse_warning
 from ..errors import InputError
+from ..tablevocab import is_header_row
 from .base import Block, ParsedDocument
 
 # --- limits -------------------------------------------------------------------------------
@@ -594,20 +595,6 @@ class _Numbering:
 
 
 # --- the body walk ------------------------------------------------------------------------
-_HEADER_WORDS = re.compile(
-    r"^(?:số\s+)?(?:stt|tt)$|nội dung|nhiệm vụ|đơn vị|cơ quan|thời gian|thời hạn|sản phẩm|ghi chú"
-    r"|chủ trì|phối hợp|họ và tên|họ tên|chức vụ|tiến độ|kết quả|địa điểm|số lượng|\btên\b|^ngày\b",
-    re.IGNORECASE,
-)
-HEADER_CELL_MAX_CHARS = 60  # a column header is short; a "Nơi nhận" box mentioning "cơ quan" is not
-
-
-def is_header_row(cells: Iterable[str]) -> bool:
-    """At least two short cells that read like column headers ("STT", "Nội dung", "Thời hạn" ...)."""
-    hits = sum(1 for c in cells if c and len(c) <= HEADER_CELL_MAX_CHARS and _HEADER_WORDS.search(c.strip()))
-    return hits >= 2
-
-
 @dataclass
 class _Segment:
     """Text of a paragraph up to a hard page break, and the page it starts on."""

@@ -11,7 +11,7 @@ The repair:
    its box; where the counts agree, each glyph (font, code, shape) gets a vote for the character OCR read
    there. A page's votes add up over the whole document.
 2. **Decoding.** Each code takes the character that best explains both its votes and the words
-   it appears in: a Vietnamese syllable model (:func:`.ocr.syllable_score`) scores every word
+   it appears in: a Vietnamese syllable model (:func:`extractor.syllables.syllable_score`) scores every word
    the code occurs in, with each candidate spelling. Tesseract's confusions ("nổ" read as
    "nỗ", "nô" or "nồ") differ from place to place, while a code is one character everywhere,
    so the words outvote the misreadings: "nổ mìn", "bổ sung", "cổ phần" agree on "ổ".
@@ -31,6 +31,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from ..syllables import LETTERS, TONES, skeleton
+
 # (font name, character code as the text layer reports it, the glyph's shape: advance width,
 # ink above and below the baseline): a broken map may give two glyphs one code ("Ã" and "Ì"
 # both as U+00C3, "ũ" and "ụ" as one); their shapes tell them apart.
@@ -39,12 +41,6 @@ GlyphKey = tuple[str, int, tuple[int, ...]]
 _VOTE_WEIGHT = 2.0  # weight of log(vote share) against the syllable model's log-probabilities
 _PUNCTUATION = "\"'“”‘’()[]{}<>.,;:!?…-–—/*"
 _MIN_SHARE = 0.05  # characters OCR read for a glyph less often than this are noise
-
-
-def _base(char: str) -> str:
-    """The letter under all diacritics ("ổ" -> "o", "đ" -> "d")."""
-    stripped = "".join(c for c in unicodedata.normalize("NFD", char.lower()) if not unicodedata.combining(c))
-    return stripped.replace("đ", "d")
 
 
 @dataclass
@@ -131,21 +127,19 @@ def _candidates(votes: Counter[str]) -> list[str]:
     total = sum(votes.values())
     options = {c for c, n in votes.items() if n >= _MIN_SHARE * total}
     for char in list(options):
-        base = _base(char)
+        base = skeleton(char)
         if base.isalpha() and len(base) == 1:
             options.update(c.upper() if char.isupper() else c for c in _SIBLINGS.get(base, ()))
     return sorted(options)
 
 
 def _siblings() -> dict[str, tuple[str, ...]]:
-    letters = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
-    marks = ["", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]
     table: dict[str, set[str]] = defaultdict(set)
-    for letter in letters:
-        for mark in marks:
+    for letter in LETTERS:
+        for mark in ("", *TONES):
             composed = unicodedata.normalize("NFC", letter + mark)
             if len(composed) == 1:
-                table[_base(composed)].add(composed)
+                table[skeleton(composed)].add(composed)
     return {k: tuple(sorted(v)) for k, v in table.items()}
 
 

@@ -14,7 +14,7 @@ Steps:
    holds at least half the text, else the deepest container holding 85% of the text not in links;
 5. walk it: block elements make ``paragraph`` blocks, pieces split by ``<br>`` and lines of
    ``<pre>`` make ``line`` blocks; a table whose header names task columns
-   (:func:`~extractor.parsers.pipe_tables.is_task_header`) gives ``table_row`` blocks (a cell
+   (:func:`~extractor.tablevocab.is_task_header`) gives ``table_row`` blocks (a cell
    spanning rows repeats in each), other tables are read cell by cell, a letterhead band
    (national title ... motto) column by column as in the DOCX backend.
 
@@ -36,10 +36,10 @@ from lxml import etree
 
 from ..diagnostics import legacy_warning, parse_warning
 from ..errors import InputError
+from ..tablevocab import is_task_header, join_cell
 from ..vntext import fold
 from .base import Block, ParsedDocument
 from .legacy_encodings import convert, font_encoding, repair_text
-from .pipe_tables import _join_cell, is_task_header
 from .txt import decode_text_detailed
 
 _JUNK = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas", "button",
@@ -265,7 +265,7 @@ class _Walker:
         walker.walk(cell, encoding)
         walker.flush()
         self.legacy_font |= walker.legacy_font
-        return _join_cell([b.text for b in walker.blocks])
+        return join_cell([b.text for b in walker.blocks])
 
     def _table(self, table: etree._Element, encoding: _Encoding) -> Iterator[Block]:
         rows = [r for r in _own_rows(table)]

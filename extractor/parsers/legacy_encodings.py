@@ -32,6 +32,7 @@ import re
 import unicodedata
 from functools import cache
 
+from ..syllables import is_well_formed_syllable
 from ..vocab import table
 
 TCVN3 = "tcvn3"
@@ -106,14 +107,6 @@ def encode(text: str, encoding: str) -> str:
 
 
 # --- plausibility ---------------------------------------------------------------------------
-_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
-_ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
-_NUCLEUS = (
-    r"(?:iêu|yêu|oai|oay|oeo|uây|uôi|ươi|ươu|uya|uyê|uyu|"
-    r"ai|ao|au|ay|âu|ây|eo|êu|ia|iê|iu|oa|oă|oe|oi|ôi|ơi|oo|ua|uâ|uê|ui|uô|uơ|ưa|ưi|ưu|ươ|uy|ya|yê|"
-    r"[aăâeêioôơuưy])"
-)
-_SYLLABLE = re.compile(rf"{_ONSET}{_NUCLEUS}(?:ch|nh|ng|[cmnpt])?")
 _WORD = re.compile(r"[^\W\d_]+")
 # Characters of Latin-1 that Vietnamese Unicode text does not use: the fingerprint of TCVN3
 # (¸ µ ¶ · ¹ « ¬ ...) and VNI (ø ù û õ ï å ä ...) text. (Vietnamese's own Latin-1 letters
@@ -125,23 +118,13 @@ _SUSPICIOUS = re.compile(f"[{re.escape(_FOREIGN_LATIN1)}]")
 MIN_SUSPICIOUS = 2
 
 
-@cache
-def _is_syllable(word: str) -> bool:
-    """A lower-case NFC word spelled like one Vietnamese syllable (at most one tone mark)."""
-    decomposed = unicodedata.normalize("NFD", word)
-    if sum(1 for c in decomposed if c in _TONE_MARKS) > 1:
-        return False
-    skeleton = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
-    return _SYLLABLE.fullmatch(skeleton) is not None
-
-
 def plausibility(text: str) -> int:
     """Well-formed Vietnamese syllables among the words with non-ASCII letters, minus the
     malformed ones and minus the leftover legacy fingerprint characters."""
     score = 0
     for word in _WORD.findall(text):
         if not word.isascii():
-            score += 1 if _is_syllable(word.lower()) else -1
+            score += 1 if is_well_formed_syllable(word.lower()) else -1
     return score - len(_SUSPICIOUS.findall(text))
 
 
@@ -237,7 +220,7 @@ def _restore_case(lines: list[str], converted: list[tuple[int, str, str]]) -> No
             known.append((up, low))
         caps = [low == 0 and up >= 2 for up, low in known]
         # All-capital Vietnamese words (not abbreviations such as "TB-SCT", "UBND").
-        vietnamese_caps = [c and _is_syllable(line[s:e].lower()) for c, (s, e) in zip(caps, words, strict=True)]
+        vietnamese_caps = [c and is_well_formed_syllable(line[s:e].lower()) for c, (s, e) in zip(caps, words, strict=True)]
         caps_line = any(vietnamese_caps) and sum(lo for _, lo in known) == 0
         for k, (_, low) in enumerate(known):
             s, e = words[k]

@@ -48,9 +48,11 @@ import pypdfium2.raw as pdfium_c
 
 from ..diagnostics import Diagnostic, parse_warning
 from ..errors import InputError
+from ..letterhead import AUTHORITY, AUTHORITY_WORDS
+from ..syllables import LETTERS, LOAN_LETTERS, SYLLABLE_SHAPE, TONE_MARKS, syllable_score
+from ..tablevocab import is_task_header, join_cell
 from . import glyphs, ocr
 from .base import Block, ParsedDocument
-from .pipe_tables import _join_cell, is_task_header
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -76,9 +78,10 @@ _FURNITURE_BAND = 3
 _PAGE_NUMBER = re.compile(
     r"^(?:(?:trang|page)\s*)?[-–—]?\s*(\d{1,4})\s*[-–—]?(?:\s*(?:/|của|of)\s*\d{1,4})?$", re.IGNORECASE
 )
-_SIGNATURE_HINT = re.compile(r"Nơi\s*nhận|(?<!\w)(?:KT|TM|TL|TUQ)\.\s")
+# A signature block somewhere on the page: "Nơi nhận" or an authority anywhere in a line (not
+# "Q.": unanchored, a lone "Q. " is too common to mean a signer).
+_SIGNATURE_HINT = re.compile(rf"Nơi\s*nhận|(?<!\w)(?:{'|'.join(w for w in AUTHORITY_WORDS if w != 'Q')})\.\s")
 _RECIPIENTS = re.compile(r"^Nơi\s*nhận", re.IGNORECASE)
-_AUTHORITY = re.compile(r"^(?:KT|TM|TL|TUQ|Q)\.\s")
 _SALUTATION = re.compile(r"^Kính\s*gửi", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^[-+•–]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
@@ -89,13 +92,9 @@ _TEXT_ERRORS = (pdfium.PdfiumError, OSError, ValueError, MemoryError, RuntimeErr
 
 # --------------------------------------------------------------------------- text quality
 
-# Vietnamese letters without tone marks; tone marks are checked separately.
-_VN_BASE = frozenset("aăâbcdđeêghiklmnoôơpqrstuưvxy" "fjwz")
-_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
-# Structure of a Vietnamese syllable: onset, vowel nucleus, coda (tone marks removed).
-_SYLLABLE = re.compile(
-    r"(?:ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdđghklmnprstvx])?[aăâeêioôơuưy]{1,3}(?:ch|ng|nh|[cmnpt])?"
-)
+# Vietnamese letters without tone marks (and the loan letters of codes and names); tone marks
+# are checked separately.
+_VN_BASE = frozenset(LETTERS + LOAN_LETTERS)
 _WORD_EDGES = "\"'“”‘’()[]{}<>«».,;:!?…*"
 _WORD_PARTS = re.compile(r"[-/.,:;+&_=()\[\]]+")
 
@@ -114,8 +113,8 @@ def _word_verdict(token: str) -> str | None:
         if not any(c.isalpha() for c in part):
             continue
         decomposed = unicodedata.normalize("NFD", part)
-        tones = sum(c in _TONE_MARKS for c in decomposed)
-        base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
+        tones = sum(c in TONE_MARKS for c in decomposed)
+        base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONE_MARKS))
         lower = base.lower()
         if any(not c.isalnum() or (c.isalpha() and c not in _VN_BASE) for c in lower):
             verdicts.append("odd")
@@ -123,7 +122,7 @@ def _word_verdict(token: str) -> str | None:
             verdicts.append("neutral")  # codes: 1074/QĐ-BXD, Km2+571
         elif not (base == lower or base == base.upper() or base[1:] == lower[1:]) or tones > 1:
             verdicts.append("odd")  # "CÙng", "NLӇP": capitals inside a word, or two tones
-        elif _SYLLABLE.fullmatch(lower):
+        elif SYLLABLE_SHAPE.fullmatch(lower):
             verdicts.append("good")
         elif base.isascii() or (base == base.upper() and not tones):
             verdicts.append("neutral")  # English words, acronyms (UBND, HĐND)
@@ -491,7 +490,7 @@ def _find_zone(rows: list[_Row], start: int, *, header: bool) -> _Zone | None:
 def _is_signature_anchor(row: _Row, width: float) -> bool:
     if _RECIPIENTS.match(row.pieces[0].text):
         return True
-    return any(p.x0 > 0.4 * width and _AUTHORITY.match(p.text) for p in row.pieces)
+    return any(p.x0 > 0.4 * width and AUTHORITY.match(p.text) for p in row.pieces)
 
 
 def _zones(page: _Page, *, continued: bool) -> list[_Zone]:
@@ -662,7 +661,7 @@ def _rejoin_hyphens(lines: list[_Line]) -> None:
             continue
         end = _HARD_HYPHEN_END.search(text)
         start = _WORD_START.match(second.text)
-        if end and start and not _SYLLABLE.fullmatch(end.group(1)):
+        if end and start and not SYLLABLE_SHAPE.fullmatch(end.group(1)):
             first.text = text[:-1] + start.group(1)
             second.text = second.text[start.end() :].lstrip()
 
@@ -822,7 +821,7 @@ class _Cell:
 
     def text(self) -> str:
         """Wrapped lines joined by a space; separate entries (a line that ended with room to
-        spare) as :func:`pipe_tables._join_cell` joins cell lines, so that TXT, DOCX and PDF
+        spare) as :func:`extractor.tablevocab.join_cell` joins cell lines, so that TXT, DOCX and PDF
         cells read alike ("Đỗ Văn A; Vũ Thị B")."""
         entries: list[str] = []
         for index, line in enumerate(self.lines):
@@ -830,7 +829,7 @@ class _Cell:
                 entries[-1] += " " + line.text
             else:
                 entries.append(line.text)
-        return _join_cell(entries)
+        return join_cell(entries)
 
 
 @dataclass(slots=True)
@@ -1820,7 +1819,7 @@ def _repair_broken_pages(document: pdfium.PdfDocument, pages: list[_Page], broke
                          votes: glyphs.GlyphVotes, reader: _OcrReader) -> list[Diagnostic]:
     """Pages whose glyph codes all decode are read from their repaired text layer instead of
     from OCR: same layout handling, and the characters as printed (see :mod:`.glyphs`)."""
-    mapping = glyphs.decode(votes, [word for page in broken for word in page.words], ocr.syllable_score)
+    mapping = glyphs.decode(votes, [word for page in broken for word in page.words], syllable_score)
     warnings = []
     for page in broken:
         try:

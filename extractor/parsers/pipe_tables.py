@@ -2,17 +2,15 @@
 line holding only "|" between cells; a row's last cell and the next row's first cell are then
 separated by a line break only (or a blank line). Markdown writes "a | b | c" on one line.
 
-Rows of a table whose header names task columns (``data/tables.json``) become ``table_row``
+Rows of a table whose header names task columns (:func:`extractor.tablevocab.is_task_header`) become ``table_row``
 blocks; other "|" lines (layout tables of the header block) are left as they are.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
 
-from ..vntext import fold
-from ..vocab import table
+from ..tablevocab import is_task_header, join_cell
 from .base import Block
 
 _BAR = re.compile(r"^\s*\|\s*$")
@@ -29,48 +27,6 @@ def _layout_row_lines(line: str) -> list[str]:
     """A Markdown row of a layout table (the two-column letterhead): each cell's lines in turn,
     left column first, as the columns are read on paper."""
     return [piece.strip() for cell in line.strip().strip("|").split("|") for piece in _CELL_BREAK.split(cell) if piece.strip()]
-
-
-@cache
-def _header_words() -> dict[str, list[str]]:
-    return {k: [fold(w) for w in v] for k, v in table("tables")["columns"].items()}
-
-
-@lru_cache(maxsize=4096)
-def column_role(cell: str) -> str | None:
-    """What a header cell names: 'content', 'responsible', 'coordinating', 'deadline', …"""
-    if len(cell) > 90:
-        return None  # a header names a column in a few words; long cells are data
-    f = re.sub(r"\s+", " ", fold(cell)).strip(" .:()")
-    if len(f) > 80 or not f:
-        return None
-    best: tuple[int, str] | None = None
-    for role, words in _header_words().items():
-        for w in words:
-            named = f == w or f.startswith((w + " ", w + ",")) or (role != "index" and len(f) <= 40 and f" {w}" in f" {f}")
-            if named and (best is None or len(w) > best[0]):
-                best = (len(w), role)
-    return best[1] if best else None
-
-
-def is_task_header(cells: list[str]) -> bool:
-    roles = [column_role(c) for c in cells]
-    return "content" in roles and any(r in roles for r in ("responsible", "coordinating", "deadline"))
-
-
-def _join_cell(lines: list[str]) -> str:
-    """A cell's lines: wrapped text joins with a space, separate entries (names) with "; "."""
-    out = ""
-    for line in (x.strip() for x in lines):
-        if not line:
-            continue
-        if not out:
-            out = line
-        elif line[:1].isupper() and not out.endswith((",", "-")):
-            out += "; " + line if not out.endswith((";", ".")) else " " + line
-        else:
-            out += " " + line
-    return out
 
 
 def _split_boundary(chunk: list[str]) -> tuple[list[str], list[str]]:
@@ -166,15 +122,15 @@ def _read_rows(lines: list[str], j: int, width: int) -> tuple[list[list[str]], i
     # first cell; the split of every width-th chunk separates rows.
     cells: list[list[str]] = []
     first_after_header = _split_boundary(chunks[0])[1] if chunks else []
-    row: list[str] = [_join_cell(first_after_header)]
+    row: list[str] = [join_cell(first_after_header)]
     for idx, chunk in enumerate(chunks[1:], start=1):
         if len(row) == width - 1 and idx < len(chunks) - 1:
             last, nxt = _split_boundary(chunk)
-            row.append(_join_cell(last))
+            row.append(join_cell(last))
             cells.append(row)
-            row = [_join_cell(nxt)]
+            row = [join_cell(nxt)]
         else:
-            row.append(_join_cell(chunk))
+            row.append(join_cell(chunk))
     if any(c for c in row):
         cells.append((row + [""] * width)[:width])
     return [r for r in cells if any(c for c in r)], end

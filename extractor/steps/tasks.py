@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..paragraphs import Paragraph
-from ..parsers.pipe_tables import column_role, is_task_header
 from ..structure import Section, Structure, is_attribute, looks_like_heading
+from ..tablevocab import column_role, is_task_header
 from ..unitnames import mention_at, mentions
 from ..vntext import fold
 from ..vocab import alternation, table
