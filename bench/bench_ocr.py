@@ -10,7 +10,7 @@ Run from the project root:  .venv/bin/python bench/bench_ocr.py [--pages N] [--t
   with Tesseract's default threading, alternating page by page (and which goes first) in this process; the ratio of
   the medians shows why the limit is set on small machines.
 * ``second_look``: the first pages OCR'd with and without the second reading of italic runs
-  and barely read lines (``parsers/reread.py``), alternating page by page; the ratio of the
+  and barely read lines (``parsers/ocr/reread.py``), alternating page by page; the ratio of the
   medians is what that second look costs.
 * ``broken``: the two PDFs with a broken font encoding in ``corpus/originals`` end to end
   (OCR of every page plus the glyph repair), per page.
@@ -37,7 +37,8 @@ sys.path.insert(0, str(ROOT))
 
 from extractor import extract_file  # noqa: E402
 from extractor.parsers import ocr  # noqa: E402
-from extractor.parsers import pdf as pdf_backend  # noqa: E402
+from extractor.parsers.ocr import recognition, tesseract  # noqa: E402
+from extractor.parsers.pdf import adapter as pdf_adapter  # noqa: E402
 
 SCANS = ROOT / "corpus" / "rendered" / "scan"
 ORIGINALS = ROOT / "corpus" / "originals"
@@ -69,7 +70,7 @@ def bench_scan_pages(pages: list[tuple[Path, int]]) -> dict[str, Any]:
     for path, index in pages:
         document = pdfium.PdfDocument(path)
         start = time.perf_counter()
-        image, dpi = pdf_backend._render(document, index)
+        image, dpi = pdf_adapter.render(document, index)
         render.append(time.perf_counter() - start)
         start = time.perf_counter()
         ocr.recognise(image, dpi)
@@ -88,27 +89,28 @@ def bench_pipeline(paths: list[Path]) -> dict[str, Any]:
     return {"documents": len(paths), "pipeline_ms_per_page": _median_ms(per_page)}
 
 
-def _compare(pages: list[tuple[Path, int]], attribute: str, replacement: Any, names: tuple[str, str]) -> dict[str, Any]:
-    """Median ms to OCR a page with ``ocr.<attribute>`` as it is and with ``replacement`` (named
-    ``names``), alternating page by page which goes first, and the ratio replaced / as is."""
+def _compare(pages: list[tuple[Path, int]], module: Any, attribute: str, replacement: Any,
+             names: tuple[str, str]) -> dict[str, Any]:
+    """Median ms to OCR a page with ``module.<attribute>`` as it is and with ``replacement``
+    (named ``names``), alternating page by page which goes first, and the ratio replaced / as is."""
     import pypdfium2 as pdfium
 
-    real = getattr(ocr, attribute)
+    real = getattr(module, attribute)
     as_is: list[float] = []
     replaced: list[float] = []
     for number, (path, index) in enumerate(pages):
         document = pdfium.PdfDocument(path)
-        image, dpi = pdf_backend._render(document, index)
+        image, dpi = pdf_adapter.render(document, index)
         document.close()
         order = [(real, as_is), (replacement, replaced)]
         for value, sink in order[:: -1 if number % 2 else 1]:
-            setattr(ocr, attribute, value)
+            setattr(module, attribute, value)
             try:
                 start = time.perf_counter()
                 ocr.recognise(image, dpi)
                 sink.append(time.perf_counter() - start)
             finally:
-                setattr(ocr, attribute, real)
+                setattr(module, attribute, real)
     return {
         "pages": len(pages),
         f"{names[0]}_ms_per_page": _median_ms(as_is),
@@ -123,14 +125,14 @@ def bench_threads(pages: list[tuple[Path, int]]) -> dict[str, Any]:
         env.pop("OMP_THREAD_LIMIT", None)
         return env
 
-    return _compare(pages, "_environment", unlimited, ("omp_limit_1", "omp_default"))
+    return _compare(pages, tesseract, "_environment", unlimited, ("omp_limit_1", "omp_default"))
 
 
 def bench_second_look(pages: list[tuple[Path, int]]) -> dict[str, Any]:
     def first_reading_only(image: Any, words: list[ocr.OcrWord], read: Any) -> list[ocr.OcrWord]:
         return words
 
-    return _compare(pages, "reread", first_reading_only, ("with", "without"))
+    return _compare(pages, recognition, "reread", first_reading_only, ("with", "without"))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,8 +1,9 @@
-"""Decoding a broken text layer's glyph codes from noisy OCR votes (extractor.parsers.glyphs)."""
+"""Decoding a broken text layer's glyph codes from noisy OCR votes (extractor.parsers.pdf.glyphs)."""
 
 from __future__ import annotations
 
-from extractor.parsers import glyphs, ocr
+from extractor.parsers.ocr.correction import clean_word
+from extractor.parsers.pdf import glyphs
 from extractor.syllables import syllable_score
 
 FONT = "ABCDEF+TimesNewRomanPSMT"
@@ -63,5 +64,5 @@ def test_a_code_with_no_evidence_stays_unknown() -> None:
 
 
 def test_ocr_slash_lookalikes_are_plain_slashes() -> None:
-    assert ocr.clean_word("1105\u2044KH-ĐKT") == "1105/KH-ĐKT"
-    assert ocr.clean_word("QÐ-SCT") == "QĐ-SCT"
+    assert clean_word("1105\u2044KH-ĐKT") == "1105/KH-ĐKT"
+    assert clean_word("QÐ-SCT") == "QĐ-SCT"

@@ -1,4 +1,4 @@
-"""The dictionary check of OCR'd words (parsers/ocr.py): what it repairs and what it leaves alone."""
+"""The dictionary check of OCR'd words (parsers/ocr/correction.py): what it repairs and what it leaves alone."""
 
 from __future__ import annotations
 

@@ -19,10 +19,13 @@ import pypdfium2 as pdfium
 import pytest
 
 from extractor.errors import InputError
-from extractor.parsers import parse_file
-from extractor.parsers import pdf as pdf_backend
+from extractor.parsers import layout, parse_file
 from extractor.parsers.base import ParsedDocument
 from extractor.parsers.pdf import PdfParser, is_garbled
+from extractor.parsers.pdf import adapter as pdf_adapter
+from extractor.parsers.pdf import backend as pdf_backend
+from extractor.parsers.pdf import rulings as pdf_rulings
+from extractor.parsers.pdf.pages import PageResult
 
 ROOT = Path(__file__).resolve().parent.parent
 ORIGINALS = ROOT / "corpus" / "originals"
@@ -567,14 +570,14 @@ def test_too_many_pages_is_refused() -> None:
 
 
 def test_a_page_that_fails_is_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
-    real_read = pdf_backend._read_page
+    real_read = pdf_backend.read_page
 
-    def flaky(document: pdfium.PdfDocument, index: int, **kwargs: bool) -> pdf_backend._PageResult:
+    def flaky(document: pdfium.PdfDocument, index: int, **kwargs: bool) -> PageResult:
         if index == 1:
             raise pdfium.PdfiumError("Failed to load page.")
         return real_read(document, index, **kwargs)
 
-    monkeypatch.setattr(pdf_backend, "_read_page", flaky)
+    monkeypatch.setattr(pdf_backend, "read_page", flaky)
     doc = parse(make_pdf([content(body_lines(200, rotated(n))) for n in range(3)]))
     assert [(w.code, w.pages) for w in doc.warnings] == [("page_unreadable", (2,))]
     assert "Failed to load page." in doc.warnings[0].message
@@ -793,30 +796,30 @@ def _boxed_cells(left: float, top: float, widths: list[float], heights: list[flo
 def test_table_rulings_are_found_on_the_page(draw: Any) -> None:
     document = pdfium.PdfDocument(make_pdf([content(body_lines()) + b"\n" + draw(72, 300, [40, 200, 150], [20, 30])]))
     page = document[0]
-    rulings = pdf_backend._page_rulings(page, pdf_backend._Transform(page, 0))
+    rulings = pdf_rulings.page_rulings(page, pdf_adapter.Transform(page, 0))
     assert rulings.counts["h"] >= 3 and rulings.counts["v"] >= 4
-    (grid,) = pdf_backend._grids(rulings.edges)
+    (grid,) = layout.grids_from_edges(rulings.edges)
     assert (grid.columns, len(grid.rows)) == (3, 2)
     assert [round(v) for v in (grid.x0, grid.top, grid.x1, grid.bottom)] == [72, 300, 462, 350]
 
 
-def _line(text: str, x0: float, x1: float, first_word: float, room: float = 100.0) -> pdf_backend._CellLine:
-    return pdf_backend._CellLine(text=text, x0=x0, x1=x1, top=0.0, bottom=15.0, first_word_x1=first_word, room=room)
+def _line(text: str, x0: float, x1: float, first_word: float, room: float = 100.0) -> layout.CellLine:
+    return layout.CellLine(text=text, x0=x0, x1=x1, top=0.0, bottom=15.0, first_word_x1=first_word, room=room)
 
 
 def test_cell_lines_join_wrapped_text_with_a_space_and_entries_with_a_semicolon() -> None:
-    wrapped = pdf_backend._Cell(0, 110, 0, 50, [
+    wrapped = layout.Cell(0, 110, 0, 50, [
         _line("Sở Nông nghiệp và", 5, 95, 20),  # "Môi" (25 wide) did not fit after it
         _line("Môi trường", 5, 60, 30),
     ])
     assert wrapped.text() == "Sở Nông nghiệp và Môi trường"
-    entries = pdf_backend._Cell(0, 110, 0, 50, [
+    entries = layout.Cell(0, 110, 0, 50, [
         _line("Đỗ Mạnh Cường", 5, 70, 20),  # "Vũ" would have fitted: a new entry
         _line("Vũ Việt Linh", 5, 60, 18),
         _line("Nguyễn Thị Loan", 5, 75, 40),
     ])
     assert entries.text() == "Đỗ Mạnh Cường; Vũ Việt Linh; Nguyễn Thị Loan"
-    lower = pdf_backend._Cell(0, 110, 0, 50, [_line("Các Sở, ban,", 5, 50, 20), _line("ngành liên quan", 5, 60, 30)])
+    lower = layout.Cell(0, 110, 0, 50, [_line("Các Sở, ban,", 5, 50, 20), _line("ngành liên quan", 5, 60, 30)])
     assert lower.text() == "Các Sở, ban, ngành liên quan"  # a lower-case start never opens an entry
 
 
@@ -824,11 +827,11 @@ def test_lines_stacked_beside_a_taller_line_stay_apart() -> None:
     """A signature title in 14 pt beside two 11 pt recipient lines of "Nơi nhận" overlaps
     both: it must not chain them into one row (the signed PDF's recipients came out as one
     joined unit)."""
-    piece = pdf_backend._Piece
+    piece = layout.Piece
     title = piece(text="PHÓ GIÁM ĐỐC", x0=370, x1=480, top=550.1, bottom=569.4)
     first = piece(text="- Công ty CP XD Giao thông Yên Bái;", x0=90, x1=260, top=550.7, bottom=560.7)
     second = piece(text="- Tổng công ty xây dựng Trường Sơn;", x0=90, x1=237, top=557.9, bottom=572.7)
-    rows = pdf_backend._rows([first, second, title])
+    rows = layout.group_rows([first, second, title])
     assert [[p.text for p in row.pieces] for row in rows] == [
         ["- Công ty CP XD Giao thông Yên Bái;", "PHÓ GIÁM ĐỐC"],
         ["- Tổng công ty xây dựng Trường Sơn;"],

@@ -1,4 +1,4 @@
-"""The second reading of doubtful words in page images (parsers/reread.py): italic runs found by
+"""The second reading of doubtful words in page images (parsers/ocr/reread.py): italic runs found by
 their slant and sheared upright, lines with a barely read word; the better reading kept."""
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw
 
-from extractor.parsers import ocr, reread
-from extractor.parsers.ocr import OcrWord
+from extractor.parsers import ocr
+from extractor.parsers.ocr import OcrWord, recognition, reread
+from extractor.parsers.ocr import tesseract as tesseract_engine
 
 from .conftest import CORPUS
 
@@ -168,8 +169,8 @@ def test_failed_second_reading_keeps_the_first(monkeypatch: pytest.MonkeyPatch) 
             return list(words)  # the page
         raise ocr.OcrError("OCR timed out after 60 s")  # the strip of words to read again
 
-    monkeypatch.setattr(ocr, "_tesseract_words", tesseract)
-    page = ocr._read(image, 300, 60, tables=False)
+    monkeypatch.setattr(tesseract_engine, "_tesseract_words", tesseract)
+    page = recognition._read(image, 300, 60, tables=False)
     assert [w.text for w in page.words] == ["w10", "w11", "w12"]
 
 

@@ -1,8 +1,8 @@
 """Scanned pages as images (PNG, JPEG, TIFF; a multi-page TIFF is one document), read by OCR.
 
 Each frame goes through :func:`.ocr.recognise` and becomes a page exactly as an image-only PDF
-page does (:func:`.pdf.page_from_ocr`), so reading order, page furniture and task tables are
-handled by the same code as for PDFs.
+page does (:func:`.layout.page_from_ocr`), so reading order, page furniture and task tables are
+handled by the same code as for PDFs (:func:`.layout.assemble_pages`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from ..diagnostics import Diagnostic, parse_warning
 from ..errors import InputError
 from . import ocr
 from .base import ParsedDocument
-from .pdf import assemble_pages, page_from_ocr
+from .layout import assemble_pages, page_from_ocr
 
 MAX_FRAMES = 500  # pages in one multi-page TIFF
 DEFAULT_DPI = 300.0  # assumed when the file does not say (phone photos, screenshots)

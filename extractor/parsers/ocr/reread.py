@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     import numpy as np
     from PIL import Image
 
-    from .ocr import OcrWord
+    from .types import OcrWord
 
 # Shears tried (horizontal shift per unit of height): italic book faces lean 10-17 degrees.
 SLANTS = (0.0, 0.1, 0.15, 0.2, 0.25, 0.3)

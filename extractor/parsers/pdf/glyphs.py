@@ -11,12 +11,13 @@ The repair:
    its box; where the counts agree, each glyph (font, code, shape) gets a vote for the character OCR read
    there. A page's votes add up over the whole document.
 2. **Decoding.** Each code takes the character that best explains both its votes and the words
-   it appears in: a Vietnamese syllable model (:func:`extractor.syllables.syllable_score`) scores every word
-   the code occurs in, with each candidate spelling. Tesseract's confusions ("nổ" read as
+   it appears in: a Vietnamese syllable model (:func:`extractor.syllables.syllable_score`)
+   scores every word the code occurs in, with each candidate spelling. Tesseract's confusions ("nổ" read as
    "nỗ", "nô" or "nồ") differ from place to place, while a code is one character everywhere,
    so the words outvote the misreadings: "nổ mìn", "bổ sung", "cổ phần" agree on "ổ".
 3. **Coverage.** A page is rebuilt from its repaired text layer only when every code on it
-   was decoded; otherwise the OCR reading stands (see :mod:`.pdf`).
+   was decoded; otherwise the OCR reading stands (see :mod:`.backend`; :mod:`.repair` lays the
+   OCR words over the text layer's glyph codes).
 
 The result keeps the text layer's exact characters, positions and line structure, and reads
 figures, names and symbols as printed, which OCR alone gets wrong now and then.
@@ -31,7 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ..syllables import LETTERS, TONES, skeleton
+from ...syllables import LETTERS, TONES, skeleton
 
 # (font name, character code as the text layer reports it, the glyph's shape: advance width,
 # ink above and below the baseline): a broken map may give two glyphs one code ("Ã" and "Ì"

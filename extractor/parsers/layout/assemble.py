@@ -1,0 +1,43 @@
+"""Blocks in reading order from laid-out pages: the one way out of the layout model.
+
+Page numbers and running lines are marked as furniture, task tables linked over page breaks
+and read row by row, two-column blocks read column by column, words split over a line end
+joined again; pages read by OCR get the document-level repairs of :mod:`.ocr_fixes`.
+"""
+
+from __future__ import annotations
+
+from ..base import Block
+from .furniture import mark_page_numbers, mark_running_lines
+from .model import Page
+from .ocr_fixes import fix_ocr_acronyms, repair_headings, repair_labels
+from .tables import link_tables
+from .text import rejoin_hyphens
+from .zones import ordered_lines
+
+
+def assemble_pages(pages: list[Page]) -> list[Block]:
+    """Blocks in reading order from pages read by pdfium or by OCR: page furniture marked, task
+    tables linked over page breaks, two-column blocks read column by column."""
+    fix_ocr_acronyms(pages)
+    mark_page_numbers(pages)
+    mark_running_lines(pages)
+    link_tables(pages)
+
+    blocks: list[Block] = []
+    open_zone = False
+    previous_number = 0
+    for page in pages:
+        lines, open_zone = ordered_lines(page, continued=open_zone and page.number == previous_number + 1)
+        previous_number = page.number
+        rejoin_hyphens(lines)
+        for line in lines:
+            if line.rows is not None:
+                for row in line.rows:
+                    cells = row.texts()
+                    if any(cells):
+                        blocks.append(Block(text=" | ".join(cells), page=row.page, kind="table_row", cells=cells))
+            elif line.text:
+                blocks.append(Block(text=line.text, page=page.number, kind="line", furniture=line.furniture))
+    ocr_pages = {page.number for page in pages if page.ocr}
+    return repair_headings(repair_labels(blocks, ocr_pages), ocr_pages) if ocr_pages else blocks

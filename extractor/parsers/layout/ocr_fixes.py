@@ -1,0 +1,112 @@
+"""Repairs of OCR damage that only the whole document shows: acronyms, Roman numerals, list letters.
+
+Each line's words are checked as they are read (:mod:`..ocr.correction`); what needs the
+document is done here, once all its pages are laid out: an acronym misread once takes the
+spelling the document uses elsewhere; Roman-numbered headings and lettered list items whose
+labels OCR misread take the numbers and letters that fit between their neighbours.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import replace
+
+from .. import ocr
+from ..base import Block
+from .grids import CellLine
+from .model import Page
+
+_ROMAN_VALUES = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
+_ROMAN_HEADING = re.compile(r"^([IVXHl1|\[\]!]{1,5})(\.?)\s+(\S+)")
+_ROMAN_LOOKALIKE = ocr.ROMAN_LOOKALIKE
+
+
+def _heading_word(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def repair_headings(blocks: list[Block], ocr_pages: set[int]) -> list[Block]:
+    """Roman-numbered headings ("II. NHIỆM VỤ") that OCR misread ("I[.", "II NHIỆM", a third
+    "I" lost): numerals are written with I, V, X only, and they count up."""
+    out = list(blocks)
+    previous = 0
+    for i, block in enumerate(out):
+        if block.kind != "line" or block.furniture:
+            continue
+        m = _ROMAN_HEADING.match(block.text)
+        if m is None or not any(c in "IVX" for c in m.group(1)) or not _heading_word(m.group(3)):
+            continue
+        numeral = m.group(1).translate(_ROMAN_LOOKALIKE) if block.page in ocr_pages else m.group(1)
+        value = _ROMAN_VALUES.index(numeral) + 1 if numeral in _ROMAN_VALUES else 0
+        if block.page in ocr_pages and previous and value <= previous < len(_ROMAN_VALUES):
+            value = previous + 1  # "I.", "II.", then "II." again: the third
+        if not value:
+            continue
+        if block.page in ocr_pages:
+            text = f"{_ROMAN_VALUES[value - 1]}. " + block.text[m.start(3):]
+            if text != block.text:
+                out[i] = replace(block, text=text)
+        previous = value
+    return out
+
+
+_LETTERS = "abcdđefghijklmnopqrstuvwxyz"
+_LETTER_LABEL = re.compile(r"^([a-zđ])\)\s")
+_MISREAD_LABEL = re.compile(r"^(\S\)?)\s+(?=[^\W\d_])")
+_LABEL_REACH = 40  # lines
+
+
+def repair_labels(blocks: list[Block], ocr_pages: set[int]) -> list[Block]:
+    """Lettered list items whose labels OCR misread ("ø) Thường xuyên", "4 Thông báo" between
+    "e)" and "h)") get the letters that fit between their neighbours' labels, when there are
+    just as many such lines as missing letters."""
+    lines = [i for i, b in enumerate(blocks) if b.kind == "line" and not b.furniture]
+    letters = [(p, m.group(1)) for p, i in enumerate(lines) if (m := _LETTER_LABEL.match(blocks[i].text))]
+    out = list(blocks)
+    for (first, a), (last, b) in itertools.pairwise(letters):
+        missing = _LETTERS.index(b) - _LETTERS.index(a) - 1
+        if missing <= 0 or last - first > _LABEL_REACH:
+            continue
+        suspects = []
+        for p in range(first + 1, last):
+            block = out[lines[p]]
+            m = _MISREAD_LABEL.match(block.text)
+            if m and block.page in ocr_pages and not (m.group(1)[0].isdigit() and m.group(1).endswith(")")):
+                suspects.append((lines[p], m))
+        if len(suspects) != missing:
+            continue
+        for offset, (i, m) in enumerate(suspects):
+            letter = _LETTERS[_LETTERS.index(a) + 1 + offset]
+            out[i] = replace(out[i], text=f"{letter}) " + out[i].text[m.end():])
+    return out
+
+
+def _cell_lines(page: Page) -> list[CellLine]:
+    seen: set[int] = set()
+    lines: list[CellLine] = []
+    for grid in page.grids:
+        for cells in grid.rows:
+            for cell in cells:
+                if cell is not None and id(cell) not in seen:
+                    seen.add(id(cell))
+                    lines.extend(cell.lines)
+    return lines
+
+
+def fix_ocr_acronyms(pages: list[Page]) -> None:
+    """OCR'd acronyms misread once take the spelling the document uses (ocr.fix_acronyms)."""
+    if not any(page.ocr for page in pages):
+        return
+    reference = [p.text for page in pages for row in page.rows for p in row.pieces]
+    reference += [line.text for page in pages for line in _cell_lines(page)]
+    for page in pages:
+        if not page.ocr:
+            continue
+        pieces = [p for row in page.rows for p in row.pieces]
+        for piece, text in zip(pieces, ocr.fix_acronyms([p.text for p in pieces], reference), strict=True):
+            piece.text = text
+        lines = _cell_lines(page)
+        for line, text in zip(lines, ocr.fix_acronyms([line.text for line in lines], reference), strict=True):
+            line.text = text
