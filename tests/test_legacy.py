@@ -18,9 +18,10 @@ from extractor import extract_file
 from extractor.errors import InputError
 from extractor.parsers import office as office_backend
 from extractor.parsers import parse_file
-from extractor.parsers.docx import OLE_MAGIC, DocxParser
+from extractor.parsers.docx import DocxParser
 from extractor.parsers.html import HtmlParser
 from extractor.parsers.legacy_encodings import TCVN3, VNI, convert, detect, encode, font_encoding, looks_legacy, repair_text
+from extractor.parsers.ooxml import OLE_MAGIC
 from extractor.parsers.txt import TextParser, decode_text_detailed
 
 from .conftest import CORPUS

@@ -17,11 +17,13 @@ import docx
 import pytest
 
 from extractor.errors import InputError
-from extractor.parsers import docx as docx_backend
-from extractor.parsers import parse_file
+from extractor.parsers import ooxml, parse_file
 from extractor.parsers.base import Block, ParsedDocument
-from extractor.parsers.docx import DocxParser, format_number, is_header_row
+from extractor.parsers.docx import DocxParser
+from extractor.parsers.docx import body as docx_body
+from extractor.parsers.docx.numbering import format_number
 from extractor.parsers.txt import TextParser
+from extractor.tablevocab import is_header_row
 
 ROOT = Path(__file__).resolve().parent.parent
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -483,7 +485,7 @@ def test_deflate_bomb_refused_by_compression_ratio() -> None:
 
 
 def test_total_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(docx_backend, "MAX_RATIO", 10**9)
+    monkeypatch.setattr(ooxml, "MAX_RATIO", 10**9)
     data = package(p("x"), extra={f"word/media/{i}.bin": b"y" for i in range(3)})
     for i in range(3):
         data = _patch_zip(data, f"word/media/{i}.bin", size=90 * 2**20)
@@ -500,13 +502,13 @@ def test_lying_size_header_is_not_trusted() -> None:
 
 def test_reading_stops_at_the_cap_whatever_the_header_says(monkeypatch: pytest.MonkeyPatch) -> None:
     archive = zipfile.ZipFile(io.BytesIO(package("".join(p("chữ " * 100) for _ in range(50)))))
-    monkeypatch.setattr(docx_backend, "MAX_PART_BYTES", 2000)
+    monkeypatch.setattr(ooxml, "MAX_PART_BYTES", 2000)
     with pytest.raises(InputError, match="inflates past"):
-        docx_backend._read_member(archive, "word/document.xml")
+        ooxml.read_member(archive, "word/document.xml")
 
 
 def test_member_count_and_duplicate_names() -> None:
-    many = package(p("x"), extra={f"customXml/item{i}.xml": "<a/>" for i in range(docx_backend.MAX_MEMBERS)})
+    many = package(p("x"), extra={f"customXml/item{i}.xml": "<a/>" for i in range(ooxml.MAX_MEMBERS)})
     assert "zip entries" in refused(many)
     buffer = io.BytesIO(package(p("x")))
     with warnings.catch_warnings(), zipfile.ZipFile(buffer, "a") as archive:
@@ -517,7 +519,7 @@ def test_member_count_and_duplicate_names() -> None:
 
 def test_tables_nested_absurdly_deep_are_refused() -> None:
     nested = p("đáy")
-    for _ in range(docx_backend.MAX_TABLE_DEPTH + 5):
+    for _ in range(docx_body.MAX_TABLE_DEPTH + 5):
         nested = table(row(cell(nested)))
     assert "nested more than" in refused(package(nested))
 

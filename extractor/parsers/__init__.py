@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from ..errors import InputError
-from .base import Block, ParsedDocument, Parser
+from .base import Block, ParsedDocument, Parser, sha256_of
 from .docx import DocxParser
 from .html import HtmlParser
 from .image import ImageParser
@@ -22,10 +21,6 @@ PARSERS: tuple[Parser, ...] = (PdfParser(), ImageParser(), OfficeParser(), DocxP
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(s for p in PARSERS for s in p.suffixes)
 
 __all__ = ["PARSERS", "SUPPORTED_SUFFIXES", "Block", "ParsedDocument", "Parser", "parse_file", "sha256_of"]
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def choose_parser(path: Path, head: bytes) -> Parser:
@@ -46,6 +41,8 @@ def choose_parser(path: Path, head: bytes) -> Parser:
 
 
 def parse_file(path: Path) -> ParsedDocument:
+    """The document in the file at ``path``, read by the backend its content calls for, and
+    stamped with the path, its SHA-256 and the backend's format; :class:`InputError` otherwise."""
     try:
         if not path.is_file():
             raise InputError("not a regular file" if path.exists() else "file not found")

@@ -4,11 +4,17 @@ A parser turns a file's bytes into a :class:`ParsedDocument`: an ordered list of
 :class:`Block` (a line or paragraph of text, or one table row), each with the page it sits
 on. Parsers do no interpretation beyond reading order: joining wrapped lines, normalising
 and structure are later stages.
+
+What is the file's rather than its content's -- its path, the SHA-256 of its bytes, the
+format that read it -- is stamped on in one place (:func:`stamp`, from :meth:`Backend.parse`),
+so a backend that reads through another (LibreOffice's conversion read as DOCX) still names
+the file and the format it was given.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar, Literal, Protocol
 
@@ -38,11 +44,12 @@ class Block:
     furniture: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ParsedDocument:
-    path: str
-    format: str
-    sha256: str
+    # The file's path, format and digest: empty as a backend reads, filled in by stamp().
+    path: str = ""
+    format: str = ""
+    sha256: str = ""
     pages: int | None
     blocks: tuple[Block, ...]
     warnings: tuple[Diagnostic, ...] = field(default=())
@@ -64,3 +71,36 @@ class Parser(Protocol):
     def parse(self, path: Path, data: bytes) -> ParsedDocument:
         """Read the document; raise :class:`extractor.errors.InputError` for bad input."""
         ...
+
+
+def sha256_of(data: bytes) -> str:
+    """The SHA-256 of a file's bytes (hex): what identifies a document in its record."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def stamp(document: ParsedDocument, path: Path, data: bytes, format: str) -> ParsedDocument:
+    """``document`` as read from the file at ``path`` holding ``data``, in ``format``."""
+    return replace(document, path=str(path), format=format, sha256=sha256_of(data))
+
+
+class Backend:
+    """What the format backends share: :meth:`parse` is :meth:`read` plus :func:`stamp`.
+
+    A backend implements ``sniff`` and ``read`` (the content of the bytes, raising
+    :class:`extractor.errors.InputError` for bad input) and names its ``format`` and
+    ``suffixes``; it never computes the file's identity itself."""
+
+    format: ClassVar[str]
+    suffixes: ClassVar[tuple[str, ...]]
+
+    def sniff(self, head: bytes) -> bool:
+        """True when the first bytes of a file look like this format (magic numbers)."""
+        raise NotImplementedError
+
+    def read(self, data: bytes) -> ParsedDocument:
+        """The document in ``data``, not yet stamped with the file's path, digest and format."""
+        raise NotImplementedError
+
+    def parse(self, path: Path, data: bytes) -> ParsedDocument:
+        """Read the document and stamp it as the file at ``path``."""
+        return stamp(self.read(data), path, data, self.format)

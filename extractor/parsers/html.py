@@ -16,7 +16,8 @@ Steps:
    ``<pre>`` make ``line`` blocks; a table whose header names task columns
    (:func:`~extractor.tablevocab.is_task_header`) gives ``table_row`` blocks (a cell
    spanning rows repeats in each), other tables are read cell by cell, a letterhead band
-   (national title ... motto) column by column as in the DOCX backend.
+   (national title ... motto) column by column as in the DOCX backend
+   (:func:`~extractor.parsers.layout.letterhead_bands`).
 
 Text set in legacy fonts (``<font face=".VnTime">``, ``font-family: VNI-Times``) is converted
 from TCVN3/VNI; other legacy text is found by the same statistics as in plain text.
@@ -28,7 +29,6 @@ import codecs
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import ClassVar
 
 import lxml.html
@@ -37,8 +37,8 @@ from lxml import etree
 from ..diagnostics import legacy_warning, parse_warning
 from ..errors import InputError
 from ..tablevocab import is_task_header, join_cell
-from ..vntext import fold
-from .base import Block, ParsedDocument
+from .base import Backend, Block, ParsedDocument
+from .layout.bands import letterhead_bands
 from .legacy_encodings import convert, font_encoding, repair_text
 from .txt import decode_text_detailed
 
@@ -67,15 +67,12 @@ _CONTAINERS = frozenset((
 ))
 _MAIN_SHARE = 0.5  # an article/main/content element holding this share of the text is the content
 _DEEPEST_SHARE = 0.85  # else the deepest element holding this share
-_BAND_ROWS = 4
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGNORECASE)
 _XML_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _HTML_TAG = re.compile(rb"<(?:html|head|body|div|p|table|meta|title|article|span|br)[\s/>]", re.IGNORECASE)
 _FONT_FAMILY = re.compile(r"font-family\s*:\s*([^;]+)", re.IGNORECASE)
-_NATIONAL_TITLE = re.compile(r"cộng\s+hòa\s+xã\s+hội|cộng\s+hoà\s+xã\s+hội")
-_MOTTO = re.compile(r"độc\s+lập\s*\W+\s*tự\s+do")
 
 
 # --- decoding -------------------------------------------------------------------------------
@@ -275,7 +272,7 @@ class _Walker:
             yield from _task_rows(cells, texts)
             return
         # Layout table: cell by cell, row by row; a letterhead band column by column.
-        for band in _bands(texts):
+        for band in letterhead_bands(texts):
             width = max((len(cells[i]) for i in band), default=0)
             for column in range(width):
                 for i in band:
@@ -393,22 +390,6 @@ def _list_label(style: str, number: int, prefix: str, *, nested_bullet: bool) ->
     return f"{prefix}{number}." if prefix else f"{number}."
 
 
-def _bands(texts: list[list[str]]) -> list[list[int]]:
-    """Row groups to read column by column: from a national-title row to the motto row."""
-    bands: list[list[int]] = []
-    open_band = False
-    for i, row in enumerate(texts):
-        folded = [fold(t) for t in row]
-        has_motto = any(_MOTTO.search(t) for t in folded)
-        if open_band and len(bands[-1]) < _BAND_ROWS:
-            bands[-1].append(i)
-            open_band = not has_motto
-            continue
-        bands.append([i])
-        open_band = any(_NATIONAL_TITLE.search(t) for t in folded) and not has_motto
-    return bands
-
-
 def _repair(blocks: list[Block]) -> tuple[list[Block], str | None]:
     """Legacy text that no font named: the plain-text statistics, over all blocks and cells."""
     pieces = [c for b in blocks for c in (b.cells if b.kind == "table_row" else (b.text,))]
@@ -427,7 +408,7 @@ def _repair(blocks: list[Block]) -> tuple[list[Block], str | None]:
 
 
 # --- the backend --------------------------------------------------------------------------
-class HtmlParser:
+class HtmlParser(Backend):
     format: ClassVar[str] = "html"
     suffixes: ClassVar[tuple[str, ...]] = (".html", ".htm")
 
@@ -440,9 +421,7 @@ class HtmlParser:
         # A saved fragment or a page with a preamble: markup first, and HTML's own tags.
         return start.startswith(b"<") and _HTML_TAG.search(head[:4096]) is not None
 
-    def parse(self, path: Path, data: bytes) -> ParsedDocument:
-        from . import sha256_of
-
+    def read(self, data: bytes) -> ParsedDocument:
         # Control characters are not XML (lxml refuses them when it edits the tree): a page
         # saved by a browser holds none; a damaged one loses them.
         text = _XML_CONTROLS.sub("", _XML_DECLARATION.sub("", decode_html(data), count=1))
@@ -463,5 +442,5 @@ class HtmlParser:
         if walker.legacy_font:
             warnings = (parse_warning("legacy_encoding", "text set in legacy TCVN3/VNI fonts was converted to Unicode"),)
         return ParsedDocument(
-            path=str(path), format="html", sha256=sha256_of(data), pages=None, blocks=tuple(blocks), warnings=warnings,
+            pages=None, blocks=tuple(blocks), warnings=warnings,
         )

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import io
 import warnings as py_warnings
-from pathlib import Path
 from typing import ClassVar
 
 from ..diagnostics import Diagnostic, parse_warning
 from ..errors import InputError
 from . import ocr
-from .base import ParsedDocument
+from .base import Backend, ParsedDocument
 from .layout import assemble_pages, page_from_ocr
 
 MAX_FRAMES = 500  # pages in one multi-page TIFF
@@ -46,17 +45,15 @@ def _dpi(info: dict[str, object]) -> float:
     return dpi if _MIN_DPI <= dpi <= _MAX_DPI else DEFAULT_DPI
 
 
-class ImageParser:
+class ImageParser(Backend):
     format: ClassVar[str] = "image"
     suffixes: ClassVar[tuple[str, ...]] = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
     def sniff(self, head: bytes) -> bool:
         return head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*"))
 
-    def parse(self, path: Path, data: bytes) -> ParsedDocument:
+    def read(self, data: bytes) -> ParsedDocument:
         from PIL import Image, ImageSequence, UnidentifiedImageError
-
-        from . import sha256_of
 
         if (reason := ocr.unavailable_reason()) is not None:
             raise InputError(f"image files are read by OCR, which is unavailable here ({reason}); {ocr.INSTALL_HINT}")
@@ -122,9 +119,6 @@ class ImageParser:
             warnings.append(parse_warning("ocr_low_confidence", f"read by OCR with low confidence ({scores} of 100); "
                                           "the text may be wrong", [n for n, _ in low]))
         return ParsedDocument(
-            path=str(path),
-            format="image",
-            sha256=sha256_of(data),
             pages=frames,
             blocks=tuple(assemble_pages(pages)),
             warnings=tuple(warnings),

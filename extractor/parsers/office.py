@@ -22,13 +22,13 @@ import signal
 import subprocess
 import tempfile
 import threading
-from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
 from ..errors import InputError
-from .base import ParsedDocument
-from .docx import OLE_MAGIC, DocxParser
+from .base import Backend, ParsedDocument
+from .docx import DocxParser
+from .ooxml import OLE_MAGIC
 
 CONVERT_TIMEOUT = float(os.environ.get("NOTICE_OFFICE_TIMEOUT", "120"))  # seconds per file
 PACKAGE = "libreoffice-writer-nogui"
@@ -122,17 +122,17 @@ def _run(command: list[str], timeout: float, cwd: str) -> str:
     return stderr.decode("utf-8", "replace")
 
 
-class OfficeParser:
+class OfficeParser(Backend):
     format: ClassVar[str] = "office"
     suffixes: ClassVar[tuple[str, ...]] = (".doc", ".rtf", ".odt")
 
     def sniff(self, head: bytes) -> bool:
-        # Every OLE file is claimed: parse() tells .doc from encrypted DOCX with the whole file.
+        # Every OLE file is claimed: read() tells .doc from encrypted DOCX with the whole file.
         return kind_of(head) is not None
 
-    def parse(self, path: Path, data: bytes) -> ParsedDocument:
-        from . import sha256_of
-
+    def read(self, data: bytes) -> ParsedDocument:
+        """The DOCX that LibreOffice makes of ``data``, read by the DOCX backend; stamped as the
+        original file, in format "office"."""
         kind = kind_of(data[:8192])
         if kind is None:
             raise InputError("not a .doc, .rtf or .odt file (content does not match)")
@@ -140,7 +140,6 @@ class OfficeParser:
             _check_ole(data)
         converted = convert_to_docx(data, kind)
         try:
-            document = DocxParser().parse(path, converted)
+            return DocxParser().read(converted)
         except InputError as exc:
             raise InputError(f".{kind} converted by LibreOffice: {exc.message}") from None
-        return replace(document, format="office", sha256=sha256_of(data))

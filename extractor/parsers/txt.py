@@ -5,14 +5,13 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from pathlib import Path
 from typing import ClassVar
 
 from charset_normalizer import from_bytes
 
 from ..diagnostics import legacy_warning, parse_warning
 from ..errors import InputError
-from .base import ParsedDocument
+from .base import Backend, ParsedDocument
 from .legacy_encodings import plausibility, repair_text
 from .pipe_tables import rebuild_tables
 
@@ -147,7 +146,7 @@ def strip_markdown(line: str) -> str:
     return _MARKDOWN_EMPHASIS.sub("", line)
 
 
-class TextParser:
+class TextParser(Backend):
     format: ClassVar[str] = "txt"
     suffixes: ClassVar[tuple[str, ...]] = (".txt", ".md", ".markdown", ".text")
 
@@ -160,9 +159,7 @@ class TextParser:
         sample = head[:4096]
         return b"\x00" not in sample and len(_CONTROL.findall(sample.decode("latin-1"))) < 0.01 * max(len(sample), 1)
 
-    def parse(self, path: Path, data: bytes) -> ParsedDocument:
-        from . import sha256_of
-
+    def read(self, data: bytes) -> ParsedDocument:
         text, legacy = decode_text_detailed(data)
         if _CONTROL.search(text[:4096]) and len(_CONTROL.findall(text)) > 0.01 * len(text):
             raise InputError("file is not readable text (control characters: a binary file, or text in a broken font encoding)")
@@ -185,7 +182,6 @@ class TextParser:
                 pages.append(page)
         blocks = rebuild_tables(lines, pages)
         return ParsedDocument(
-            path=str(path), format="txt", sha256=sha256_of(data),
             pages=page if page > 1 else None, blocks=tuple(blocks),
             warnings=(legacy_warning(legacy),) if legacy else (
                 (parse_warning("invalid_utf8", f"{bad} byte(s) were not valid UTF-8 and were read as \ufffd"),)

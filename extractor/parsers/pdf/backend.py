@@ -1,28 +1,32 @@
-"""PDF backend (:class:`PdfParser`): the text layer in reading order, one block per visual line or task-table row.
+"""PDF backend (:class:`PdfParser`): the text layer in reading order, one block per visual line
+or task-table row.
 
 Why it is built this way:
 
-* **pypdfium2 does the reading.** Its text extraction is native and an order of magnitude
-  faster than pdfplumber's pure-Python layout analysis, and it yields lines in content order,
-  which for the Word/iText PDFs that provinces publish is reading order. pdfplumber never parses
-  a page; only its table-lattice geometry is used, on rulings that pdfium lists.
-* **Geometry is fetched only where it matters.** Every line gets a box from its first and last
-  character (two calls): enough to sort lines and to recognise page numbers and running
-  headers. Only page 1 (issuer | national motto), pages with a signature block ("Nơi nhận:" |
-  "KT. CHỦ TỊCH") and the page after one get per-character boxes, so that a line pdfium glued
-  across the gutter ("Số: 12/UBND   Lào Cai, ngày ...") can be cut, and each column of such a
-  block read top to bottom, left column first.
-* **Task tables are found by their rulings** (see "ruled tables" below): pages whose path
-  objects draw a grid get per-character boxes inside it, and a table whose header names task
-  columns (as :mod:`.pipe_tables` decides for TXT) becomes ``table_row`` blocks, followed over
-  page breaks. Borderless layout tables and ruled tables of other kinds stay lines.
+* **pypdfium2 does the reading** (:mod:`.adapter`). Its text extraction is native and an order
+  of magnitude faster than pdfplumber's pure-Python layout analysis, and it yields lines in
+  content order, which for the Word/iText PDFs that provinces publish is reading order.
+  pdfplumber never parses a page; only its table-lattice geometry is used, on rulings that
+  pdfium lists (:mod:`.rulings`, :mod:`..layout.grids`).
+* **Geometry is fetched only where it matters** (:mod:`.pages`). Every line gets a box from its
+  first and last character (two calls): enough to sort lines and to recognise page numbers and
+  running headers. Only page 1 (issuer | national motto), pages with a signature block ("Nơi
+  nhận:" | "KT. CHỦ TỊCH") and the page after one get per-character boxes, so that a line
+  pdfium glued across the gutter ("Số: 12/UBND   Lào Cai, ngày ...") can be cut, and each
+  column of such a block read top to bottom, left column first (:mod:`..layout.zones`).
+* **Task tables are found by their rulings**: pages whose path objects draw a grid get
+  per-character boxes inside it, and a table whose header names task columns (as
+  :func:`extractor.tablevocab.is_task_header` decides for every format) becomes ``table_row``
+  blocks, followed over page breaks (:mod:`..layout.tables`). Borderless layout tables and
+  ruled tables of other kinds stay lines.
 * **Stamped text counts.** When a notice is signed and registered, its number and date are
   often printed by a form field or signature widget; those appearances are flattened into the
   page (in memory) so that "Số: 193/UBND-KT" is read whole.
-* **A garbage text layer is worse than none.** Signed PDFs from provincial systems often embed
-  fonts whose ToUnicode map is wrong ("6Ӣ CÔNG 7+ѬѪ1*" for "SỞ CÔNG THƯƠNG"). Such pages are
-  recognised by the share of words that cannot be Vietnamese (odd scripts, impossible casing,
-  impossible syllables) and are dropped with a warning rather than passed on as text.
+* **A garbage text layer is worse than none** (:mod:`.quality`). Signed PDFs from provincial
+  systems often embed fonts whose ToUnicode map is wrong ("6Ӣ CÔNG 7+ѬѪ1*" for "SỞ CÔNG
+  THƯƠNG"). Such pages are read by OCR instead (:mod:`.ocr_reader`), and then repaired from
+  their own glyph codes where OCR's votes decode them all (:mod:`.glyphs`, :mod:`.repair`);
+  without OCR they are dropped with a warning rather than passed on as text.
 * Nothing here joins wrapped lines into paragraphs: a later stage does that for every format.
   Page furniture is kept, marked ``furniture=True``, so that it can be traced.
 """
@@ -31,7 +35,6 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import ClassVar
 
 import pypdfium2 as pdfium
@@ -39,7 +42,7 @@ import pypdfium2 as pdfium
 from ...diagnostics import Diagnostic, parse_warning
 from ...errors import InputError
 from ...syllables import syllable_score
-from ..base import ParsedDocument
+from ..base import Backend, ParsedDocument
 from ..layout import Page, assemble_pages
 from . import glyphs
 from .adapter import TEXT_ERRORS, is_blank, open_document
@@ -80,16 +83,14 @@ def _repair_broken_pages(document: pdfium.PdfDocument, pages: list[Page], broken
     return warnings
 
 
-class PdfParser:
+class PdfParser(Backend):
     format: ClassVar[str] = "pdf"
     suffixes: ClassVar[tuple[str, ...]] = (".pdf",)
 
     def sniff(self, head: bytes) -> bool:
         return b"%PDF-" in head[:1024]
 
-    def parse(self, path: Path, data: bytes) -> ParsedDocument:
-        from .. import sha256_of
-
+    def read(self, data: bytes) -> ParsedDocument:
         if not data:
             raise InputError("file is empty")
         if b"%PDF-" not in data[:1024]:
@@ -161,9 +162,6 @@ class PdfParser:
 
         blocks = assemble_pages(pages)
         return ParsedDocument(
-            path=str(path),
-            format="pdf",
-            sha256=sha256_of(data),
             pages=page_count,
             blocks=tuple(blocks),
             warnings=tuple(warnings),
