@@ -237,12 +237,14 @@ def _symbol(code: str | None) -> str:
 
 
 def table_rows(tbl: etree._Element, depth: int) -> list[etree._Element]:
+    """The rows of a table; :class:`InputError` for tables nested past :data:`MAX_TABLE_DEPTH`."""
     if depth > MAX_TABLE_DEPTH:  # keeps recursion bounded whatever the nesting
         raise InputError(f"DOCX tables are nested more than {MAX_TABLE_DEPTH} deep; refused")
     return [r for r in content_children(tbl) if r.tag == TR]
 
 
 def row_cells(row: etree._Element) -> list[etree._Element]:
+    """The cells of a table row, seen through content controls."""
     return [c for c in content_children(row) if c.tag == TC]
 
 

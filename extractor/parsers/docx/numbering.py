@@ -16,6 +16,8 @@ from .wordml import MC_ALTERNATE, MC_CHOICE, MC_NS, PPR, RPR, VAL, child_val, on
 
 @dataclass(frozen=True)
 class Style:
+    """A paragraph style as far as list numbering goes: its base style and its list, if any."""
+
     style_id: str
     based_on: str | None
     num_id: str | None

@@ -47,6 +47,8 @@ class CellLine:
 
 @dataclass(slots=True)
 class Cell:
+    """One cell of a ruled table: its box and the text lines found in it."""
+
     x0: float
     x1: float
     top: float

@@ -60,6 +60,9 @@ class Row:
 
 @dataclass(slots=True)
 class Page:
+    """One page: its rows top to bottom, its ruled tables, and how it was read (``layout``: with
+    per-character boxes, so two-column blocks can be found; ``ocr``: by OCR)."""
+
     number: int
     width: float
     height: float

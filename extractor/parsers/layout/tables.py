@@ -19,6 +19,8 @@ from .model import Page, Piece, Row
 
 @dataclass(slots=True)
 class TableRow:
+    """One row of a task table: the cells under the header's columns, on the page it was read."""
+
     page: int
     cells: list[Cell | None]
 

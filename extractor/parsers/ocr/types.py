@@ -21,18 +21,20 @@ class OcrError(Exception):
 
 
 class OcrUnavailable(OcrError):
-    """Tesseract or its Vietnamese model is not installed."""
+    """The OCR engine (Tesseract) or its Vietnamese model is not installed."""
 
 
 @dataclass(frozen=True, slots=True)
 class OcrWord:
+    """One word as the engine read it, its box in pixels of the image read."""
+
     text: str
     confidence: float  # 0-100
     left: float
     top: float
     right: float
     bottom: float
-    line: tuple[int, int, int]  # Tesseract's (block, paragraph, line): words of one text line
+    line: tuple[int, int, int]  # the engine's (block, paragraph, line): words of one text line share it
 
 
 @dataclass(frozen=True, slots=True)
