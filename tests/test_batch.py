@@ -38,16 +38,17 @@ BAD = {  # name in the archive -> stage it fails at (made here: corpus files may
     "bad/truncated.pdf": "parse",
 }
 BROKEN = ("mojibake", ".signed.")  # corpus files with a broken text layer: left out, their fate may change
+TODAY = "2026-03-01"  # Trạng thái is judged on this day: runs compared byte for byte must agree on it
 
 
 def run_batch(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "extractor", "batch", *args], capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run([sys.executable, "-m", "extractor", "batch", *args, "--today", TODAY], capture_output=True,
+                          text=True, timeout=timeout)
 
 
 def start_batch(*args: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "extractor", "batch", *args], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    return subprocess.Popen([sys.executable, "-m", "extractor", "batch", *args, "--today", TODAY],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -152,43 +153,70 @@ def test_outputs_tables_and_exit_status(archive: Path, reference: tuple[Path, su
     assert summary["tasks"] == len(tasks) > 500
     units = Counter(u for t in tasks for u in set(t["responsible_units"]))
     assert summary["tasks_per_responsible_unit"] == dict(units) and list(summary["tasks_per_responsible_unit"].values()) == sorted(units.values(), reverse=True)
-    months = Counter(d["date"][:7] for t in tasks for d in t["deadlines"])
+    months = Counter(d["date"][:7] for t in tasks for d in t["deadlines"] if d["date"])
     assert summary["deadlines_per_month"] == dict(sorted(months.items())) and months
+    firsts = [min((d["date"] for d in t["deadlines"] if d["date"]), default=None) for t in tasks]
+    assert summary["status_date"] == TODAY
+    assert summary["tasks_overdue"] == sum(1 for f in firsts if f and f < TODAY) > 0
     assert summary["wall_time_seconds"] > 0 and summary["documents_per_second"] > 0
 
-    # tasks.csv: BOM, Vietnamese headers, one row per task.
+    # tasks.csv: BOM, the spreadsheet's Vietnamese headers, one row per task, ISO dates.
     raw = (out / "tasks.csv").read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf" + "STT,Nhiệm vụ,Đơn vị chủ trì".encode())
+    assert raw.startswith(b"\xef\xbb\xbf" + "STT,Văn bản,Trích yếu,Nhiệm vụ,Đơn vị chủ trì".encode())
     import csv
-    rows = list(csv.reader((out / "tasks.csv").read_text(encoding="utf-8-sig").splitlines()))
+    with (out / "tasks.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
     assert len(rows) == len(tasks) + 1 and tuple(rows[0]) == HEADERS
-    assert all(not r[1].startswith("-") for r in rows[1:])  # a bulleted task is not a formula in Excel
+    task_col, deadline_col = HEADERS.index("Nhiệm vụ"), HEADERS.index("Thời hạn")
+    assert all(not r[task_col].startswith("-") for r in rows[1:])  # a bulleted task is not a formula in Excel
+    assert [r[deadline_col] for r in rows[1:] if r[deadline_col][:1].isdigit()] == [f for f in firsts if f]
 
 
 def test_the_spreadsheet(reference: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    """Read back with openpyxl: it prints (A4 landscape, one page wide, header on every page),
+    columns in the tracking order, real dates, labels a reader writes, no table pipes."""
     import datetime as dt
 
     from openpyxl import load_workbook
 
     out, _ = reference
     sheet = load_workbook(out / "tasks.xlsx").active
-    header = [c.value for c in sheet[1]]
-    for name in ("STT", "Nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn", "Tiêu chí", "Văn bản",
-                 "Ngày ban hành", "Cơ quan ban hành", "Tệp nguồn"):
-        assert name in header
-    assert sheet.freeze_panes == "A2" and all(c.font.b for c in sheet[1])
-    task_col = header.index("Nhiệm vụ") + 1
-    assert sheet.cell(2, task_col).alignment.wrap_text and sheet.column_dimensions["B"].width >= 60
+    assert [c.value for c in sheet[1]] == ["STT", "Văn bản", "Trích yếu", "Nhiệm vụ", "Đơn vị chủ trì",
+                                           "Đơn vị phối hợp", "Thời hạn", "Trạng thái", "Ghi chú"] == list(HEADERS)
+    setup = sheet.page_setup
+    assert (setup.orientation, setup.paperSize) == ("landscape", int(sheet.PAPERSIZE_A4))
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+    assert sheet.print_title_rows == "$1:$1" and sheet.freeze_panes == "A2" and all(c.font.b for c in sheet[1])
+    assert sheet.auto_filter.ref == f"A1:I{sheet.max_row}"
+    assert sheet.column_dimensions["D"].width >= 40 and sheet.column_dimensions["A"].width <= 6
+
     lines = [json.loads(line) for line in (out / "tasks.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert sheet.max_row == len(lines) + 1
-    issued = [sheet.cell(n, header.index("Ngày ban hành") + 1).value for n in range(2, sheet.max_row + 1)]
-    assert [v.date() if v else None for v in issued] == [dt.date.fromisoformat(t["issued_date"]) if t["issued_date"] else None
-                                                          for t in lines]
-    deadline = [sheet.cell(n, header.index("Thời hạn") + 1) for n in range(2, sheet.max_row + 1)]
-    dated = [c for c in deadline if c.value is not None]
-    assert dated and all(isinstance(c.value, dt.datetime) and c.is_date for c in dated)
-    assert [sheet.cell(n, 1).value for n in range(2, 6)] == [1, 2, 3, 4]
-    assert sheet.cell(2, task_col).value == lines[0]["task"]["text"]
+    rows = list(sheet.iter_rows(min_row=2))
+    assert len(rows) == len(lines) and [r[0].value for r in rows[:4]] == [1, 2, 3, 4]
+    col = {name: n for n, name in enumerate(HEADERS)}
+    today = dt.date.fromisoformat(TODAY)
+    for row, line in zip(rows, lines, strict=True):
+        task = line["task"]
+        first = min((d["date"] for d in task["deadlines"] if d["date"]), default=None)
+        deadline, status = row[col["Thời hạn"]], row[col["Trạng thái"]].value
+        if first:
+            assert isinstance(deadline.value, dt.datetime) and deadline.is_date and deadline.number_format == "dd/mm/yyyy"
+            assert deadline.value.date() == dt.date.fromisoformat(first)
+            assert status == ("Quá hạn" if deadline.value.date() < today else "Chưa hoàn thành")
+        else:
+            assert status == "Chưa hoàn thành"
+        assert all(" | " not in str(c.value) for c in row if c.value is not None)
+        assert row[col["Nhiệm vụ"]].alignment.wrap_text
+        note = row[col["Ghi chú"]].value or ""
+        assert "¶" not in note and "table/" not in note and not note.startswith(("1./", "I./"))
+        number = line["number"]
+        assert number is None or number in row[col["Văn bản"]].value
+    notes = [r[col["Ghi chú"]].value or "" for r in rows]
+    assert any(n.startswith("Mục ") for n in notes) and any(n.startswith("Bảng, dòng ") for n in notes)
+    assert {r[col["Trạng thái"]].value for r in rows} == {"Quá hạn", "Chưa hoàn thành"}
+    # Rows are as tall as their longest cell (a sheet printed with one-line rows cuts tasks off).
+    heights = [sheet.row_dimensions[r[0].row].height for r in rows]
+    assert all(h and h >= 13 for h in heights) and max(heights) > 100
 
 
 def _journal_lines(out: Path) -> int:
@@ -342,6 +370,9 @@ def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
         with pytest.raises(SystemExit) as exc:
             cli.main(["batch", seed, "--out", out, "--jobs", bad])
         assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["batch", seed, "--out", out, "--today", "31/12/2026"])
+    assert exc.value.code == 2 and "not a date YYYY-MM-DD: '31/12/2026'" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exc:
         cli.main(["batch", seed])  # --out is required
     assert exc.value.code == 2

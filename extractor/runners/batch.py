@@ -26,6 +26,7 @@ kept after the run: ``--resume`` later on a grown archive extracts only what is 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import functools
 import json
 import multiprocessing
@@ -293,6 +294,13 @@ def _jobs(text: str) -> int:
     return value
 
 
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
 def default_jobs() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -312,6 +320,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--budget", type=float, default=DEFAULT_BUDGET, metavar="SECONDS",
                         help=f"time allowed per document; past it the document fails and the run goes on "
                              f"(default {DEFAULT_BUDGET:g}; 0: no limit; not enforced on Dask workers)")
+    parser.add_argument("--today", type=_day, default=None, metavar="YYYY-MM-DD",
+                        help="the day Trạng thái in tasks.xlsx/csv is judged on: a task whose earliest deadline is "
+                             "before it is 'Quá hạn' (default: today's date)")
     parser.add_argument("--engine", choices=("local", "dask"), default=None,
                         help="local process pool (default) or a Dask cluster (needs --scheduler)")
     parser.add_argument("--scheduler", metavar="ADDRESS",
@@ -335,9 +346,9 @@ class Assembler:
     input whose outcome is not known yet. Records are re-read from DIR (one in memory at a time),
     so the tables never depend on completion order, and the work overlaps the extraction."""
 
-    def __init__(self, out_dir: Path, items: list[Item], entries: dict[str, Entry]) -> None:
+    def __init__(self, out_dir: Path, items: list[Item], entries: dict[str, Entry], today: dt.date | None = None) -> None:
         self.out_dir, self.items, self.entries = out_dir, items, entries
-        self.tables = Tables(out_dir)
+        self.tables = Tables(out_dir, today)
         self.frontier = 0
 
     def advance(self, limit: int | None = None) -> None:
@@ -371,7 +382,7 @@ def _progress(total: int, initial: int) -> Any:
 
 
 def batch(paths: list[str], out_dir: Path, *, jobs: int, resume: bool = False, scheduler: str | None = None,
-          budget: float | None = DEFAULT_BUDGET) -> int:
+          budget: float | None = DEFAULT_BUDGET, today: dt.date | None = None) -> int:
     """The whole run; returns the exit status (UsageError for status 2)."""
     started = time.perf_counter()
     items, skipped_inputs = plan(paths)
@@ -382,13 +393,13 @@ def batch(paths: list[str], out_dir: Path, *, jobs: int, resume: bool = False, s
     try:
         with OutputLock(out_dir, "batch"):
             return _locked_batch(items, paths, out_dir, started, jobs=jobs, resume=resume, scheduler=scheduler,
-                                 budget=budget)
+                                 budget=budget, today=today or dt.date.today())
     except FolderBusy as exc:
         raise UsageError(str(exc)) from None
 
 
 def _locked_batch(items: list[Item], paths: list[str], out_dir: Path, started: float, *, jobs: int, resume: bool,
-                  scheduler: str | None, budget: float | None) -> int:
+                  scheduler: str | None, budget: float | None, today: dt.date) -> int:
     """The run, while this process alone writes ``out_dir``."""
     journal_path = out_dir / JOURNAL_NAME
     inputs_path = out_dir / INPUTS_NAME
@@ -411,7 +422,7 @@ def _locked_batch(items: list[Item], paths: list[str], out_dir: Path, started: f
         out_dir.mkdir(parents=True, exist_ok=True)
         write_atomic(inputs_path, given)
         journal = Journal(journal_path, (entries[i.out] for i in items if i.out in entries))
-        assembler = Assembler(out_dir, items, entries)
+        assembler = Assembler(out_dir, items, entries, today)
         bar = _progress(len(items), len(entries))
         skipped = len(entries)
 
@@ -476,7 +487,7 @@ def run(args: argparse.Namespace) -> int:
         if engine == "local" and args.scheduler:
             raise UsageError("--scheduler is for --engine dask")
         return batch(args.paths, Path(args.out), jobs=args.jobs or default_jobs(), resume=args.resume,
-                     scheduler=args.scheduler if engine == "dask" else None, budget=args.budget)
+                     scheduler=args.scheduler if engine == "dask" else None, budget=args.budget, today=args.today)
     except UsageError as exc:
         print(f"notice-extractor batch: {exc}", file=sys.stderr)
         return 2
