@@ -15,6 +15,7 @@ from .runners.common import shown, warm
 from .runners.inputs import plan_inputs, unique_name
 from .validate import json_schema, validate_document
 from .version import __version__
+from .web import serve
 from .write import write_atomic
 
 
@@ -107,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     ba = sub.add_parser("batch", help="extract an archive in parallel, resumable, with spreadsheets and a summary")
     batch.add_arguments(ba)
     ba.set_defaults(func=batch.run)
+    se = sub.add_parser("serve", help="the office's register on the web: tasks, notices, uploads, dashboard, JSON API")
+    serve.add_arguments(se)
+    se.set_defaults(func=serve.run)
     return ap
 
 
