@@ -177,6 +177,23 @@ def test_the_notice_page_marks_each_task_span_with_its_exact_text(client: TestCl
     assert html.escape(record["notice"]["subject"]) in page
 
 
+def test_pages_read_by_ocr_are_marked_with_their_confidence(client: TestClient, register: Register,
+                                                             records: dict[str, dict]) -> None:
+    scanned = copy.deepcopy(records[SEED.name])
+    scanned["notice"]["source"].update(sha256="b" * 64, format="pdf", pages=2, ocr_pages=[1], ocr_confidence=64.2)
+    scanned["warnings"] = [{"code": "ocr_low_confidence", "message": "read by OCR with low confidence (64 of 100)",
+                            "stage": "parse", "pages": [1]}]
+    scanned["notice"].update(number="99", symbol="OCR-UBND", subject="Bản quét")  # another notice
+    result = register.add(scanned)
+    assert result.outcome == "new_notice"
+    nid = result.notice_id
+    page = client.get(f"/notices/{nid}").text
+    assert "Trang 1 được đọc bằng nhận dạng ảnh (OCR)" in page and "độ tin cậy trung bình 64%" in page
+    assert "<code>ocr_low_confidence</code> read by OCR with low confidence (64 of 100) (trang 1)" in page
+    marks = re.findall(r'<mark class="([^"]+)" id="span-', page)
+    assert marks and all(m == "task ocr lowconf" for m in marks)  # every task of the seed is on page 1
+
+
 def test_markup_in_a_notice_is_shown_as_text(client: TestClient, register: Register, records: dict[str, dict]) -> None:
     hostile = copy.deepcopy(records[LETTER.name])
     hostile["notice"]["source"]["sha256"] = "a" * 64

@@ -78,8 +78,8 @@ def create_app(register: Register, *, token: str | None = None, inbox: Path | No
                          uploads=uploads or Path("uploads").resolve(), today=today or dt.date.today)
     templates = _templates(guard)
 
-    def page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
-        return templates.TemplateResponse(request, name, {"today": s.today(), **context}, status_code=status)
+    def page(request: Request, template: str, status: int = 200, /, **context: Any) -> Response:
+        return templates.TemplateResponse(request, template, {"today": s.today(), **context}, status_code=status)
 
     def error_page(request: Request, status: int, title: str, message: str, **more: Any) -> Response:
         return page(request, "error.html", status, title=title, message=message, **more)
@@ -130,7 +130,7 @@ def create_app(register: Register, *, token: str | None = None, inbox: Path | No
             view = views.get(tid)
             history = await run_in_threadpool(register.history, tid) if view else []
             tasks.append({"n": n, "record": t, "view": view, "id": tid, "history": history})
-        low_pages = sorted({p for w in record["warnings"] if "ocr" in w["code"] or "confidence" in w["code"]
+        low_pages = sorted({p for w in record["warnings"] if w["code"] == "ocr_low_confidence"
                             for p in w["pages"]})
         files = [{"row": f, "name": Path(f.path).name, "exists": Path(f.path).is_file()}
                  for f in await run_in_threadpool(register.files, nid)]

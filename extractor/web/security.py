@@ -173,7 +173,7 @@ class GuardMiddleware:
         if new_session:
             session = secrets.token_urlsafe(32)
         scope.setdefault("state", {})["session"] = session
-        send = _with_headers(send, session if new_session else None, request)
+        send = _with_headers(send, session if new_session and not path.startswith("/static/") else None, request)
         if not self.guard.host_allowed(headers):
             await self.refuse(request, 400, "host")(scope, receive, send)
         elif scope["method"] in UNSAFE_METHODS and not self.guard.same_origin(headers):
