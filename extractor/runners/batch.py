@@ -455,8 +455,11 @@ def _locked_batch(items: list[Item], paths: list[str], out_dir: Path, started: f
             assembler.tables.commit()
         except BaseException:
             bar.close()
-            journal.close()
             assembler.tables.discard()
+            try:
+                journal.close()
+            except OSError:  # the full disk that ended the run fails this flush too; what was fsync'd stays
+                pass
             raise
     finally:
         if client is not None:
