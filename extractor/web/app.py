@@ -105,7 +105,7 @@ def create_app(register: Register, *, token: str | None = None, inbox: Path | No
         tasks = await run_in_threadpool(register.tasks, where, today=s.today())
         stamp = s.today().strftime("%Y%m%d")
         if request.url.path.endswith(".csv"):
-            return Response(exports.tasks_csv(tasks), media_type=exports.CSV,
+            return Response(await run_in_threadpool(exports.tasks_csv, tasks), media_type=exports.CSV,
                             headers={"content-disposition": f'attachment; filename="so-theo-doi-{stamp}.csv"'})
         body = await run_in_threadpool(exports.tasks_xlsx, tasks)
         return Response(body, media_type=exports.XLSX,
