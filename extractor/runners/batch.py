@@ -26,6 +26,7 @@ kept after the run: ``--resume`` later on a grown archive extracts only what is 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -456,10 +457,8 @@ def _locked_batch(items: list[Item], paths: list[str], out_dir: Path, started: f
         except BaseException:
             bar.close()
             assembler.tables.discard()
-            try:
-                journal.close()
-            except OSError:  # the full disk that ended the run fails this flush too; what was fsync'd stays
-                pass
+            with contextlib.suppress(OSError):  # the full disk that ended the run fails this flush too
+                journal.close()  # (what was fsync'd stays)
             raise
     finally:
         if client is not None:
