@@ -102,14 +102,17 @@ def ledger_rows(out: Path) -> list[tuple]:
         return db.execute("SELECT sha256, output, status FROM documents ORDER BY first_seen").fetchall()
 
 
-def test_candidates_are_top_level_supported_visible_and_finished(tmp_path: Path) -> None:
+def test_candidates_are_visible_finished_files_anywhere_but_done_failed_and_out(tmp_path: Path) -> None:
     inbox = tmp_path
-    assert is_candidate(inbox / "a.pdf", inbox) and is_candidate(inbox / "B.DOCX", inbox)
-    assert is_candidate(inbox / "c.txt", inbox) and is_candidate(inbox / "d.md", inbox)
-    for name in (".hidden.txt", "~$x.docx", "x.pdf.part", "x.pdf.crdownload", "x.tmp", "x.docx.tmp", "x.xlsx", "x"):
+    # Any name, supported or not: what the pipeline cannot read goes to failed/ with its reason.
+    for name in ("a.pdf", "B.DOCX", "c.txt", "d.md", "x.xlsx", "x.zip", "x", "sub/a.pdf", "sub/deeper/x.exe", "sub"):
+        assert is_candidate(inbox / name, inbox), name
+    for name in (".hidden.txt", "~$x.docx", "x.pdf.part", "x.pdf.crdownload", "x.tmp", "x.docx.tmp", "Thumbs.db",
+                 "sub/.hidden/a.pdf", "sub/x.pdf.part", "done/a.pdf", "failed/a.pdf", "failed/sub/a.pdf", "done"):
         assert not is_candidate(inbox / name, inbox), name
-    assert not is_candidate(inbox / "done" / "a.pdf", inbox)
-    assert not is_candidate(inbox / "failed" / "a.pdf", inbox)
+    assert not is_candidate(tmp_path.parent / "elsewhere.pdf", inbox)
+    out = inbox / "records"  # an output folder inside the inbox: its JSON must never be taken for input
+    assert not is_candidate(out / "a.json", inbox, out) and is_candidate(out / "a.json", inbox)
 
 
 def test_dropped_files_become_valid_json_and_move_to_done(tmp_path: Path) -> None:
@@ -117,8 +120,7 @@ def test_dropped_files_become_valid_json_and_move_to_done(tmp_path: Path) -> Non
         shutil.copy(TXT, run.inbox / "seed.txt")  # plain copy: created, written, closed in place
         drop(PDF, run.inbox, "letter.pdf")  # atomic rename into the inbox
         logs = run.wait_logs(2)
-        (run.inbox / "done" / "ignored.txt").write_bytes(TXT.read_bytes())  # subfolders are not watched
-        (run.inbox / "notes.xlsx").write_bytes(b"not a notice")
+        (run.inbox / "done" / "ignored.txt").write_bytes(TXT.read_bytes())  # done/ is not watched
         time.sleep(3 * SETTLE)
     assert sorted(e["file"] for e in logs) == ["letter.pdf", "seed.txt"]
     assert len(run.logs()) == 2
@@ -127,7 +129,7 @@ def test_dropped_files_become_valid_json_and_move_to_done(tmp_path: Path) -> Non
         datetime.fromisoformat(entry["time"])
     assert valid_record(run.out / "seed.json")["tasks"] and valid_record(run.out / "letter.json")
     assert sorted(p.name for p in (run.inbox / "done").iterdir()) == ["ignored.txt", "letter.pdf", "seed.txt"]
-    assert sorted(p.name for p in run.inbox.iterdir()) == ["done", "notes.xlsx"]
+    assert sorted(p.name for p in run.inbox.iterdir()) == ["done"]
 
 
 def test_partial_write_is_read_only_once_complete(tmp_path: Path) -> None:
@@ -161,7 +163,7 @@ def test_same_content_twice_is_extracted_once_and_new_content_again(tmp_path: Pa
         ("a.txt", "ok", "a.json"), ("b.txt", "duplicate", "a.json"), ("a.txt", "duplicate", "a.json")]
     assert logs[1]["same_as"] == "a.txt" and logs[1]["tasks"] == logs[0]["tasks"]
     changed = logs[3]
-    assert changed["status"] == "ok" and changed["output"] == f"a.{changed['sha256'][:8]}.json"
+    assert changed["status"] == "ok" and changed["output"] == "a.txt.json"  # as extract names a second a.txt
     assert sorted(p.name for p in run.out.glob("*.json")) == sorted(["a.json", changed["output"]])
     valid_record(run.out / changed["output"])
     assert sorted(p.name for p in (run.inbox / "done").iterdir()) == ["a.1.txt", "a.2.txt", "a.txt", "b.txt"]
@@ -214,8 +216,9 @@ def test_once_processes_what_is_waiting_and_reports_failures(tmp_path: Path) -> 
     first = cli(str(inbox), "--out", str(out), "--once", "--settle", "0.1")
     assert first.returncode == 1, first.stderr
     lines = first.stdout.splitlines()
-    assert len(lines) == 3 and sum(" ok " in line for line in lines) == 2 and "failed" in lines[2]
-    assert "a.txt" in lines[0] and "27 tasks" in lines[0] and " ms " in lines[0]
+    assert len(lines) == 3 and sum(" ok " in line for line in lines) == 2 and " failed " in lines[2]
+    assert "a.txt  27 tasks, earliest deadline " in lines[0] and lines[0].endswith(" ms)")
+    assert "c.pdf  the file cannot be read: " in lines[2] and lines[2].endswith(" ms)") and "-> failed/c.pdf" in lines[2]
     shutil.copy(TXT, inbox / "again.txt")  # a later cron run: only the new file, a duplicate
     second = cli(str(inbox), "--out", str(out), "--once", "--settle", "0.1", "--json-log")
     assert second.returncode == 0, second.stderr

@@ -29,6 +29,8 @@ class DocumentResult:
     error: str | None = None
     stage: str | None = None
     milliseconds: float = 0.0
+    deadline: str | None = None  # the earliest dated deadline of any task (ISO), for the log
+    warnings: tuple[str, ...] = ()  # the record's warning codes, in order
 
     @property
     def ok(self) -> bool:
@@ -70,8 +72,11 @@ def process_file(path: str | Path) -> DocumentResult:
     try:
         record: NoticeRecord = extract_file(path)
         text = validated_json(record)
+        dates = [d.date for t in record.tasks for d in t.deadlines if d.date is not None]
         return DocumentResult(path=str(path), sha256=record.notice.source.sha256, json=text,
-                              tasks=len(record.tasks), milliseconds=(time.perf_counter() - started) * 1000)
+                              tasks=len(record.tasks), milliseconds=(time.perf_counter() - started) * 1000,
+                              deadline=min(dates).isoformat() if dates else None,
+                              warnings=tuple(w.code for w in record.warnings))
     except ExtractionError as exc:
         return DocumentResult(path=str(path), sha256=sha, error=exc.message, stage=exc.stage,
                               milliseconds=(time.perf_counter() - started) * 1000)

@@ -1,27 +1,32 @@
 """The clerk's inbox: ``notice-extractor watch INBOX --out DIR``.
 
-Notices are dropped into a shared folder; each one should become a JSON record in DIR once,
-quickly, and never from a half-copied file. The design is deliberately one worker thread:
+Notices are dropped into a shared folder (or a folder of it: clerks sort by sender); each one
+should become a JSON record in DIR once, quickly, and never from a half-copied file, and the
+clerk must be able to read in the log what became of it. The design is deliberately one worker
+thread:
 
     startup scan ─┐
     fs events ────┼─► queue of candidate paths ─► Settler ─► worker: handle(path) ─► ledger, mover
     rescans ──────┘        (name filter only)     (complete?)   (calls process_file)
 
 * Sources only *name* candidates; all I/O decisions happen in the worker, so the event thread
-  can never block the observer and nothing needs a lock (the ledger has one connection).
-* A file is complete when the writer closed it (inotify close-write) or renamed it into place —
-  both end a write. A file seen being written (created or modified events) is not read until it
-  is closed, however long the writer pauses (a scanner, a slow network copy); without events
-  (``--poll``, files found by a scan) it must stay unchanged for the settle time, which grows to
-  twice the longest pause seen while the file grew.
+  can never block the observer and nothing needs a lock (the ledger has one connection). A
+  folder that arrives is named too, and the worker scans it.
+* When a file is complete: see :mod:`.settle`.
 * A file that fails as unreadable (truncated, corrupt) while it is young — changed in the last
   minute — may still be being written by a writer we cannot see: it is retried when it changes,
   or after a back-off (1, 2, 4 … s), and goes to ``failed/`` only once it has stayed unchanged
   that long and still fails.
+* Every file that is not a temporary name is the pipeline's to judge: what it cannot read (a
+  ``.zip``, an ``.exe``, bytes with no recognisable content) goes to ``failed/`` with its reason
+  beside it, like any other failure — nothing stays in the inbox unexplained.
 * ``--poll`` replaces events by a periodic scan for network shares that deliver no events; in
   event mode a slow rescan still runs as a net for lost events (inotify queue overflow).
 * Work is keyed by content (see :mod:`.ledger`): the same bytes under a new name are recognised
   without parsing; new bytes under an old name are extracted again.
+* One log line per file, in the clerk's language (:mod:`.messages`); a document that takes
+  long (OCR of a thick scan) is announced every ten seconds by a timer thread, so the clerk
+  knows the watcher is working, not stuck.
 """
 
 from __future__ import annotations
@@ -39,12 +44,15 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from types import TracebackType
 from typing import TextIO
 
 from watchdog.events import (
+    DirCreatedEvent,
+    DirMovedEvent,
     FileClosedEvent,
     FileCreatedEvent,
     FileModifiedEvent,
@@ -59,45 +67,40 @@ from ..parsers import SUPPORTED_SUFFIXES
 from ..write import write_atomic
 from .budget import DEFAULT_BUDGET, StopRequested, process_within
 from .common import DocumentResult, content_hash, shown, warm
-from .inputs import kind_of
+from .inputs import kind_of, unique_name
 from .ledger import Ledger
 from .lock import FolderBusy, OutputLock
-from .openfiles import open_for_writing
+from .messages import DEFAULT_LANGUAGE, LANGUAGES, deadline_found, failure_reason, say, tasks_found, warnings_found
+from .settle import Settler, backoff, regular_stat
 
 DEFAULT_SETTLE = 0.4  # seconds a file must stay unchanged; well above the gaps of a local copy
 RESCAN_SECONDS = 30.0  # event mode: how often the inbox is rescanned in case events were lost
-EMPTY_GRACE = 5.0  # copy tools create the file first; an empty file is only failed after this long
+PROGRESS_SECONDS = 10.0  # a document still being read says so this often
 DONE, FAILED = "done", "failed"
-WRITING_CAP = 600.0  # a file seen being written is read after this long unchanged even if never closed
-SETTLE_CAP = 30.0  # the grown settle time never exceeds this
 YOUNG = 60.0  # a file changed this recently may still be written by a writer we cannot see
-FIRST_BACKOFF = 1.0  # seconds before the first retry of a young file that failed as unreadable
-# Names that are never documents: partial downloads/copies and editor temp files. Most already
-# fail the suffix test; listed so that the intent survives new supported suffixes.
+# Names that are never documents and are left alone: partial downloads and copies, editor
+# temporaries (still being written: they will be renamed), and the files Windows keeps in folders.
 TEMP_SUFFIXES = (".part", ".partial", ".crdownload", ".download", ".tmp", ".temp", ".swp")
+SYSTEM_NAMES = frozenset({"thumbs.db", "desktop.ini"})
 
 
-def is_candidate(path: Path, inbox: Path) -> bool:
-    """True for a visible, supported document at the top level of the inbox.
+def is_candidate(path: Path, inbox: Path, out: Path | None = None) -> bool:
+    """True for a file or folder in the inbox that is the watcher's to handle: anywhere below
+    it but ``done/``, ``failed/`` and the output folder (when it lies inside), not hidden, not
+    an Office lock file (``~$x.docx``), not a temporary name.
 
     Judged on the name alone (no I/O): it runs on the observer thread for every event.
-    ``done/`` and ``failed/`` are excluded because only the top level counts.
     """
-    name = path.name
-    if path.parent != inbox or name.startswith((".", "~")):  # hidden, Office lock files "~$x.docx"
-        return False
-    lowered = name.lower()
-    return not lowered.endswith(TEMP_SUFFIXES) and path.suffix.lower() in SUPPORTED_SUFFIXES
-
-
-def _stat(path: Path) -> os.stat_result | None:
-    """A regular file's own stat, or None when it is gone, is a symbolic link (never followed:
-    a link in the inbox could publish a private file from elsewhere) or is no regular file."""
     try:
-        st = path.lstat()
-    except OSError:
-        return None
-    return st if stat_mod.S_ISREG(st.st_mode) else None
+        parts = path.relative_to(inbox).parts
+    except ValueError:
+        return False
+    if not parts or parts[0] in (DONE, FAILED) or any(p.startswith((".", "~")) for p in parts):
+        return False
+    if out is not None and path.is_relative_to(out):
+        return False
+    lowered = parts[-1].lower()
+    return not lowered.endswith(TEMP_SUFFIXES) and lowered not in SYSTEM_NAMES
 
 
 def _not_a_document(path: Path) -> str | None:
@@ -116,6 +119,13 @@ def _not_a_document(path: Path) -> str | None:
     return f"not a regular file ({kind})" if kind else None
 
 
+def _is_folder(path: Path) -> bool:
+    try:
+        return stat_mod.S_ISDIR(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
 def _stamp(st: os.stat_result) -> str:
     """Identity of a file version without reading it: changes on write, touch, replace or move."""
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
@@ -125,131 +135,39 @@ def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="milliseconds")
 
 
-def backoff(attempt: int) -> float:
-    """Seconds before retry ``attempt`` (1, 2, 3 …) of a file that failed as unreadable: 1, 2, 4 … 32."""
-    return FIRST_BACKOFF * 2 ** min(attempt - 1, 5)
-
-
-# --------------------------------------------------------------------------- completeness
-
-
-@dataclass(slots=True)
-class _Pending:
-    key: tuple[int, int]  # (size, mtime_ns) at the last look
-    since: float  # monotonic time the key last changed
-    complete: bool = False  # closed after writing, or renamed into place, since the last change
-    writing: bool = False  # seen opened for writing (created/modified events) and not closed since
-    longest_pause: float = 0.0  # longest time the file stayed unchanged between two changes
-    not_before: float = 0.0  # monotonic time before which it is not handed out (a retry's back-off)
-
-
-@dataclass
-class Settler:
-    """Decides when a candidate is complete; holds candidates in arrival order."""
-
-    settle: float
-    pending: dict[Path, _Pending] = field(default_factory=dict)
-    poll: bool = False  # no close events arrive: ask /proc whether the writer is done
-
-    def note(self, path: Path, complete: bool = False, writing: bool = False) -> bool:
-        """A source says ``path`` appeared or changed; ``complete`` if the write is known to be
-        over (closed, renamed in), ``writing`` if an event says it is being written. False when
-        it is no regular file (gone, a link, a pipe)."""
-        st = _stat(path)
-        if st is None:
-            self.pending.pop(path, None)
-            return False
-        key = (st.st_size, st.st_mtime_ns)
-        now = time.monotonic()
-        entry = self.pending.get(path)
-        if entry is None:
-            self.pending[path] = _Pending(key, now, complete, writing and not complete)
-            return True
-        if entry.key != key:
-            entry.longest_pause = max(entry.longest_pause, now - entry.since)
-            entry.key, entry.since, entry.complete, entry.not_before = key, now, False, 0.0
-        if complete:
-            entry.complete, entry.writing = True, False
-        elif writing:
-            entry.writing, entry.complete = True, False
-        return True
-
-    def retry_later(self, path: Path, attempt: int) -> None:
-        """Hand ``path`` out again after a back-off (sooner if it changes)."""
-        self.note(path)
-        entry = self.pending.get(path)
-        if entry is not None:
-            entry.complete = False
-            entry.not_before = time.monotonic() + backoff(attempt)
-
-    def ready(self) -> list[Path]:
-        """Candidates that are complete now, oldest first. Vanished ones are dropped."""
-        now = time.monotonic()
-        out: list[Path] = []
-        for path, entry in list(self.pending.items()):
-            st = _stat(path)
-            if st is None:
-                del self.pending[path]
-                continue
-            key = (st.st_size, st.st_mtime_ns)
-            if key != entry.key:  # still being written: restart the clock
-                entry.longest_pause = max(entry.longest_pause, now - entry.since)
-                entry.key, entry.since, entry.complete, entry.not_before = key, now, False, 0.0
-                continue
-            if now < entry.not_before:
-                continue
-            quiet = now - entry.since
-            settle = min(SETTLE_CAP, max(self.settle, 2 * entry.longest_pause))
-            if entry.writing:
-                if quiet >= WRITING_CAP or (quiet >= settle and self.poll and open_for_writing(path) is False):
-                    # Never closed (a writer on another machine): read it anyway; or, with no
-                    # events to tell, the writer we saw has closed it since.
-                    entry.writing = False
-                    out.append(path)
-            elif key[0] == 0:  # created but no byte yet: wait longer, then let it fail as empty
-                if quiet >= max(EMPTY_GRACE, settle):
-                    out.append(path)
-            elif entry.complete or quiet >= settle:
-                if not entry.complete and open_for_writing(path):
-                    entry.writing = True  # a writer on this machine holds it open: wait for the close
-                    continue
-                out.append(path)
-        return out
-
-    def discard(self, path: Path) -> None:
-        self.pending.pop(path, None)
-
-
 # --------------------------------------------------------------------------- event source
 
 
 class _Events(FileSystemEventHandler):
-    """watchdog events → queue of (path, complete). Runs on the observer's thread: no I/O here."""
+    """watchdog events → queue of (path, complete, writing). Runs on the observer's thread: no I/O here."""
 
-    def __init__(self, inbox: Path, sink: queue.SimpleQueue[tuple[Path, bool, bool]]) -> None:
+    def __init__(self, inbox: Path, out: Path, sink: queue.SimpleQueue[tuple[Path, bool, bool]]) -> None:
         super().__init__()
-        self.inbox, self.sink = inbox, sink
+        self.inbox, self.out, self.sink = inbox, out, sink
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.is_directory:
-            return
-        if isinstance(event, FileMovedEvent):
-            raw, complete = event.dest_path, True  # a rename is atomic: the file is whole
+        if isinstance(event, FileMovedEvent | DirMovedEvent):
+            raw, complete = event.dest_path, True  # a rename is atomic: the file (or folder) is whole
         else:
             raw, complete = event.src_path, isinstance(event, FileClosedEvent)
         path = Path(os.fsdecode(raw))
-        if is_candidate(path, self.inbox):
-            # Modified: a writer has it open; it is read once closed. ("Created" alone is also
-            # what a rename from outside the inbox looks like: no write follows it.)
-            self.sink.put((path, complete, isinstance(event, FileModifiedEvent)))
+        if not is_candidate(path, self.inbox, self.out):
+            return
+        if event.is_directory:
+            self.sink.put((path, True, False))  # a folder arrived: the worker scans it
+            return
+        # Modified: a writer has it open; it is read once closed. ("Created" alone is also
+        # what a rename from outside the inbox looks like: no write follows it.)
+        self.sink.put((path, complete, isinstance(event, FileModifiedEvent)))
 
 
-def start_observer(inbox: Path, sink: queue.SimpleQueue[tuple[Path, bool, bool]]) -> BaseObserver:
-    """Native events (inotify, FSEvents, ReadDirectoryChangesW) on the inbox's top level."""
+def start_observer(inbox: Path, out: Path, sink: queue.SimpleQueue[tuple[Path, bool, bool]]) -> BaseObserver:
+    """Native events (inotify, FSEvents, ReadDirectoryChangesW) on the inbox and its folders."""
     observer = Observer()
     # Only what can signal new or finished content: our own reads (open, close-nowrite) are noise.
-    observer.schedule(_Events(inbox, sink), str(inbox), recursive=False,
-                      event_filter=[FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileMovedEvent])
+    observer.schedule(_Events(inbox, out, sink), str(inbox), recursive=True,
+                      event_filter=[FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileMovedEvent,
+                                    DirCreatedEvent, DirMovedEvent])
     observer.daemon = True
     observer.start()
     return observer
@@ -265,39 +183,100 @@ class Counts:
     failed: int = 0
 
 
+class _Ticker:
+    """While a document is read, a timer thread calls ``tell(seconds)`` every ``every`` seconds
+    (never the pipeline: it knows nothing of logs). Joined on exit, so that no "still working"
+    line can follow the file's own line."""
+
+    def __init__(self, every: float, tell: Callable[[float], None]) -> None:
+        self.every, self.tell = every, tell
+        self.done = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self) -> _Ticker:
+        if self.every > 0:
+            self.thread = threading.Thread(target=self._run, name="watch-progress", daemon=True)
+            self.thread.start()
+        return self
+
+    def _run(self) -> None:
+        started = time.monotonic()
+        for k in itertools.count(1):
+            if self.done.wait(max(0.0, started + k * self.every - time.monotonic())):
+                return
+            self.tell(time.monotonic() - started)
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.done.set()
+        if self.thread is not None:
+            self.thread.join()
+
+
 class Watcher:
     """Handles complete candidates one at a time: hash, dedupe, extract, write, record, move."""
 
     def __init__(self, inbox: Path, out: Path, *, keep: bool, json_log: bool, stdout: TextIO, stderr: TextIO,
-                 young: float = YOUNG, budget: float | None = DEFAULT_BUDGET) -> None:
+                 young: float = YOUNG, budget: float | None = DEFAULT_BUDGET, lang: str = DEFAULT_LANGUAGE,
+                 progress_every: float = PROGRESS_SECONDS) -> None:
         self.inbox, self.out, self.keep, self.json_log, self.young = inbox, out, keep, json_log, young
+        self.out_resolved = out.resolve()
         self.stdout, self.stderr = stdout, stderr
+        self.lang, self.progress_every = lang, progress_every
         self.ledger = Ledger(out)
         self.counts = Counts()
         self.refused: set[Path] = set()
         self.attempts: dict[Path, int] = {}  # failed reads of files that may still be being written
         self.budget = budget
         self.busy = False  # a document is being extracted (a stop request abandons it)
+        self._print_lock = threading.Lock()  # the progress thread prints too
 
     def close(self) -> None:
         self.ledger.close()
 
-    def candidates(self) -> Iterator[Path]:
-        """Top-level candidates now in the inbox, minus files already handled and unchanged."""
+    def say(self, key: str, **values: object) -> None:
+        """A service line on stderr, in the clerk's language."""
+        self._print(say(key, self.lang, **values), self.stderr)
+
+    def _print(self, line: str, stream: TextIO) -> None:
+        with self._print_lock:
+            print(line, file=stream, flush=True)
+
+    def rel(self, path: Path) -> str:
+        """The file as the clerk knows it: its path inside the inbox."""
         try:
-            entries = sorted(os.scandir(self.inbox), key=lambda e: e.name)
-        except OSError as exc:
-            print(f"watch: cannot list {self.inbox} ({exc.strerror or exc})", file=self.stderr, flush=True)
-            return
-        for entry in entries:
-            path = Path(entry.path)
-            if not is_candidate(path, self.inbox):
-                continue
-            st = _stat(path)
-            if st is None:
-                self.refuse(path)
-            elif not self.ledger.seen(str(path), _stamp(st)):
-                yield path
+            return path.relative_to(self.inbox).as_posix()
+        except ValueError:
+            return path.name
+
+    def candidates(self, top: Path | None = None) -> Iterator[Path]:
+        """Files now in the inbox (or in ``top``, a folder of it) that are the watcher's to handle,
+        minus files already handled and unchanged; links and pipes found on the way are refused."""
+        top = top or self.inbox
+
+        def unreadable(exc: OSError) -> None:
+            self.say("cannot_list", folder=shown(exc.filename or top), cause=exc.strerror or exc)
+
+        for dirpath, dirnames, filenames in os.walk(top, onerror=unreadable):
+            folder = Path(dirpath)
+            kept = []
+            for name in sorted(dirnames):
+                path = folder / name
+                if not is_candidate(path, self.inbox, self.out_resolved):
+                    continue
+                if path.is_symlink():
+                    self.refuse(path)  # (os.walk does not follow it; the clerk must hear of it)
+                else:
+                    kept.append(name)
+            dirnames[:] = kept
+            for name in sorted(filenames):
+                path = folder / name
+                if not is_candidate(path, self.inbox, self.out_resolved):
+                    continue
+                st = regular_stat(path)
+                if st is None:
+                    self.refuse(path)
+                elif not self.ledger.seen(str(path), _stamp(st)):
+                    yield path
 
     def refuse(self, path: Path) -> None:
         """A link is moved to failed/ with its cause (so the clerk sees it); a pipe, socket or
@@ -308,16 +287,17 @@ class Watcher:
         self.refused.add(path)
         if cause.startswith("symbolic link"):
             self._failed(path, DocumentResult(path=str(path), sha256=None, error=cause, stage="parse"), "",
-                         time.perf_counter(), cause=cause, stage="parse")
+                         time.perf_counter(), cause=cause, stage="parse", kind="link")
             self.refused.discard(path)
         else:
-            print(f"watch: skipped {shown(path.name)}: {cause}", file=self.stderr, flush=True)
+            self.say("skipped", file=shown(self.rel(path)), cause=cause)
 
     def handle(self, path: Path) -> str | None:
         """Process one complete file. Returns the status logged, "retry" when the file changed
-        while it was read (so it is not complete after all), or None when there was nothing to do."""
+        while it was read (so it is not complete after all), "later" when it may still be
+        written, or None when there was nothing to do."""
         started = time.perf_counter()
-        st = _stat(path)
+        st = regular_stat(path)
         if st is None:
             self.refuse(path)
             return None
@@ -329,31 +309,38 @@ class Watcher:
         if known is not None and known.status == "ok":
             moved = self._finish(path, DONE, stamp, sha)
             self.counts.duplicate += 1
+            deadline, warnings = self._record_summary(known.output)
             self._log("duplicate", path, tasks=known.tasks, started=started, output=known.output, moved=moved,
-                      sha=sha, same_as=Path(known.first_path).name)
+                      sha=sha, same_as=Path(known.first_path).name, deadline=deadline, warnings=warnings)
             return "duplicate"
         if known is not None and known.stage == "budget":
             # Remembered: it ran past its budget before; running it again would block the inbox again.
             result = DocumentResult(path=str(path), sha256=sha, error=known.error, stage="budget")
-            return self._failed(path, result, stamp, started, cause=f"{known.error} (seen before)", stage="budget")
+            return self._failed(path, result, stamp, started, cause=f"{known.error} (seen before)", stage="budget",
+                                kind="budget_before")
         self.busy = True
         try:
-            result = process_within(path, self.budget)
+            with _Ticker(self.progress_every, lambda seconds: self._working(path, seconds)):
+                result = process_within(path, self.budget)
         finally:
             self.busy = False
         if result.sha256 != sha:
-            if _stat(path) is None:
+            if regular_stat(path) is None:
                 return None  # removed while we read it
             return "retry"
         if result.ok:
             self.attempts.pop(path, None)
             return self._succeeded(path, result, stamp, started)
-        if result.stage == "parse" and self._may_still_be_written(path, st):
+        # A name the pipeline has no reader for, and whose content it did not recognise either:
+        # waiting will not make it readable.
+        unsupported = result.stage == "parse" and path.suffix.lower() not in SUPPORTED_SUFFIXES
+        if result.stage == "parse" and not unsupported and self._may_still_be_written(path, st):
             # Truncated or corrupt, and changed a moment ago: perhaps the writer paused.
             self.attempts[path] = self.attempts.get(path, 0) + 1
             return "later"
         self.attempts.pop(path, None)
-        return self._failed(path, result, stamp, started, cause=result.error or "unknown error", stage=result.stage)
+        return self._failed(path, result, stamp, started, cause=result.error or "unknown error", stage=result.stage,
+                            kind="unsupported" if unsupported else (result.stage or "internal"))
 
     def _may_still_be_written(self, path: Path, st: os.stat_result) -> bool:
         """Whether the file changed so recently that a writer may come back to it, and it has
@@ -374,41 +361,52 @@ class Watcher:
             # The document is fine, our output folder is not: leave the input where it is.
             self.ledger.remember(str(path), stamp, result.sha256)
             self.counts.failed += 1
-            self._log("failed", path, tasks=0, started=started, sha=result.sha256,
+            self._log("failed", path, tasks=0, started=started, sha=result.sha256, kind="write",
                       error=f"cannot write {self.out / name} ({exc.strerror or exc})", stage="write")
             return "failed"
         self.ledger.record(result.sha256, status="ok", output=name, tasks=result.tasks, path=str(path), when=_now())
         moved = self._finish(path, DONE, stamp, result.sha256)
         self.counts.ok += 1
-        self._log("ok", path, tasks=result.tasks, started=started, output=name, moved=moved, sha=result.sha256)
+        self._log("ok", path, tasks=result.tasks, started=started, output=name, moved=moved, sha=result.sha256,
+                  deadline=result.deadline, warnings=result.warnings)
         return "ok"
 
     def _failed(self, path: Path, result: DocumentResult, stamp: str, started: float, *, cause: str,
-                stage: str | None) -> str:
+                stage: str | None, kind: str) -> str:
+        """Move the file to failed/ with ``NAME.error.json`` beside it: the one record of a failure."""
         sha = result.sha256
         moved = self._finish(path, FAILED, stamp, sha)
-        sidecar = moved.with_name(moved.name + ".error.json") if moved else self.inbox / FAILED / f"{path.name}.error.json"
-        report = {"file": path.name, "path": str(path), "moved_to": str(moved) if moved else None,
-                  "cause": cause, "stage": stage, "time": _now(), "sha256": sha}
+        rel = Path(self.rel(path))
+        sidecar = moved.with_name(moved.name + ".error.json") if moved else \
+            self.inbox / FAILED / rel.parent / f"{rel.name}.error.json"
+        report = {"file": rel.as_posix(), "path": str(path), "moved_to": str(moved) if moved else None,
+                  "reason": failure_reason(kind, self.lang), "cause": cause, "stage": stage, "time": _now(),
+                  "sha256": sha}
         try:
             write_atomic(sidecar, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
         except OSError as exc:
-            print(f"watch: cannot write {sidecar} ({exc.strerror or exc})", file=self.stderr, flush=True)
+            self.say("cannot_write", path=shown(sidecar), cause=exc.strerror or exc)
         if sha:
             self.ledger.record(sha, status="failed", error=cause, stage=stage, path=str(path), when=_now())
         self.counts.failed += 1
-        self._log("failed", path, tasks=0, started=started, moved=moved, sha=sha, error=cause, stage=stage)
+        self._log("failed", path, tasks=0, started=started, moved=moved, sha=sha, error=cause, stage=stage, kind=kind)
         return "failed"
 
     def _output_name(self, path: Path, sha: str, text: str) -> str:
-        """``stem.json`` unless another content owns it; then ``stem.<sha8>.json`` (deterministic).
+        """The name ``extract`` would give the file (its folders in the inbox mirrored under DIR:
+        ``a/x.pdf`` → ``a/x.json``), unless another content owns it; then the next of
+        :func:`.inputs.unique_name` (``x.pdf.json``, ``x.2.pdf.json`` …) that is free.
 
         A file on disk the ledger does not know (an older ``extract`` run, or a crash between
         write and record) is only reused when it holds exactly these bytes.
         """
-        stem = path.stem
-        names = (f"{stem}.json", f"{stem}.{sha[:8]}.json")
-        for name in names:
+        rel = Path(self.rel(path)).with_suffix(".json")
+        tried: set[Path] = set()
+        while True:
+            try:
+                name = unique_name(rel, path, tried).as_posix()
+            except RuntimeError:  # ten thousand versions of one name: name it after its content
+                return (rel.parent / f"{path.stem}.{sha}.json").as_posix()
             owner = self.ledger.owner_of(name)
             if owner is not None and owner != sha:
                 continue
@@ -420,44 +418,71 @@ class Watcher:
                 except OSError:
                     continue
             return name
-        return f"{stem}.{sha}.json"  # named after the content itself: only this content can own it
 
     def _finish(self, path: Path, folder: str, stamp: str, sha: str | None) -> Path | None:
-        """Move the input out of the way (or, with --keep, remember it as handled)."""
+        """Move the input out of the way, into the same place under done/ or failed/ (or, with
+        --keep, remember it as handled)."""
         if self.keep:
             self.ledger.remember(str(path), stamp, sha)
             return None
+        where = self.inbox / folder / Path(self.rel(path)).parent
         try:
-            dest = move_no_clobber(path, self.inbox / folder, sidecar=folder == FAILED)
+            dest = move_no_clobber(path, where, sidecar=folder == FAILED)
         except OSError as exc:
             # Remember it so that it is not handled again in a loop; a change to it re-arms it.
-            print(f"watch: cannot move {path.name} to {folder}/ ({exc.strerror or exc}); left in place",
-                  file=self.stderr, flush=True)
+            self.say("cannot_move", file=shown(self.rel(path)), folder=folder, cause=exc.strerror or exc)
             self.ledger.remember(str(path), stamp, sha)
             return None
         self.ledger.forget(str(path))
         return dest
 
+    def _record_summary(self, output: str | None) -> tuple[str | None, tuple[str, ...]]:
+        """Earliest deadline and warning codes of a record already written (for a duplicate)."""
+        try:
+            data = json.loads((self.out / (output or "")).read_text(encoding="utf-8"))
+            dates = [d["date"] for t in data["tasks"] for d in t["deadlines"] if d.get("date")]
+            return (min(dates) if dates else None), tuple(w["code"] for w in data["warnings"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None, ()
+
+    def _working(self, path: Path, seconds: float) -> None:
+        if self.json_log:
+            line = json.dumps({"time": _now(), "file": self.rel(path), "status": "working",
+                               "seconds": round(seconds, 1)}, ensure_ascii=False)
+        else:
+            line = (f"{datetime.now():%Y-%m-%d %H:%M:%S}  "
+                    f"{say('still_working', self.lang, file=shown(self.rel(path)), seconds=f'{seconds:.0f}')}")
+        self._print(line, self.stdout)
+
     def _log(self, status: str, path: Path, *, tasks: int, started: float, output: str | None = None,
              moved: Path | None = None, sha: str | None = None, error: str | None = None,
-             stage: str | None = None, same_as: str | None = None) -> None:
-        """One line per file on stdout: human columns, or one JSON object with --json-log."""
+             stage: str | None = None, same_as: str | None = None, kind: str | None = None,
+             deadline: str | None = None, warnings: tuple[str, ...] = ()) -> None:
+        """One line per file on stdout — what was found or why it failed, in the clerk's
+        language — or one JSON object with --json-log."""
         ms = (time.perf_counter() - started) * 1000
-        when = _now()
+        moved_to = moved.relative_to(self.inbox).as_posix() if moved else None
+        reason = failure_reason(kind, self.lang) if status == "failed" and kind else None
         if self.json_log:
-            entry = {"time": when, "file": path.name, "status": status, "tasks": tasks, "ms": round(ms, 1),
-                     "output": output, "moved_to": str(moved.relative_to(self.inbox)) if moved else None,
-                     "sha256": sha, "error": error, "stage": stage, "same_as": same_as}
-            line = json.dumps(entry, ensure_ascii=False)
+            entry = {"time": _now(), "file": self.rel(path), "status": status, "tasks": tasks,
+                     "deadline": deadline, "warnings": len(warnings), "first_warning": warnings[0] if warnings else None,
+                     "ms": round(ms, 1), "output": output, "moved_to": moved_to, "sha256": sha, "reason": reason,
+                     "error": error, "stage": stage, "same_as": same_as}
+            self._print(json.dumps(entry, ensure_ascii=False), self.stdout)
+            return
+        lang = self.lang
+        if status == "failed":
+            detail = f"{reason}: {error} [{stage}]"
+            if moved_to:
+                detail += " " + say("output", lang, output=shown(moved_to))
         else:
-            if status == "failed":
-                detail = f"{error} [{stage}]"
-            elif status == "duplicate":
-                detail = f"same content as {same_as} -> {output}"
-            else:
-                detail = f"-> {output}"
-            line = f"{when}  {status:<9}  {path.name}  {tasks} tasks  {ms:.0f} ms  {detail}"
-        print(line, file=self.stdout, flush=True)
+            found = ", ".join((tasks_found(tasks, lang), deadline_found(deadline, lang), warnings_found(warnings, lang)))
+            if status == "duplicate":
+                found = say("same_as", lang, file=shown(same_as or "?")) + "; " + found
+            detail = f"{found} {say('output', lang, output=output)}"
+        line = (f"{datetime.now():%Y-%m-%d %H:%M:%S}  {say(f'status.{status}', lang):<10} "
+                f"{shown(self.rel(path))}  {detail}  ({ms:.0f} ms)")
+        self._print(line, self.stdout)
 
 
 def move_no_clobber(src: Path, folder: Path, *, sidecar: bool = False) -> Path:
@@ -474,7 +499,7 @@ def move_no_clobber(src: Path, folder: Path, *, sidecar: bool = False) -> Path:
         if sidecar and (folder / f"{name}.error.json").exists():
             continue
         try:
-            os.link(src, dest)
+            os.link(src, dest, follow_symlinks=False)  # a link is moved as the link, never as its target
         except FileExistsError:
             continue
         except OSError:
@@ -493,7 +518,8 @@ def move_no_clobber(src: Path, folder: Path, *, sidecar: bool = False) -> Path:
 def watch(inbox: Path, out: Path, *, settle: float = DEFAULT_SETTLE, poll: float | None = None, keep: bool = False,
           once: bool = False, json_log: bool = False, stop: threading.Event | None = None, retry: float = YOUNG,
           budget: float | None = DEFAULT_BUDGET, on_watcher: Callable[[Watcher], None] | None = None,
-          stdout: TextIO | None = None, stderr: TextIO | None = None, started: threading.Event | None = None) -> int:
+          stdout: TextIO | None = None, stderr: TextIO | None = None, started: threading.Event | None = None,
+          lang: str = DEFAULT_LANGUAGE, progress_every: float = PROGRESS_SECONDS) -> int:
     """Run the inbox until ``stop`` is set (or, with ``once``, until the inbox is drained).
 
     Importable so tests and embedding code can run it in a thread; signals are the caller's
@@ -503,37 +529,38 @@ def watch(inbox: Path, out: Path, *, settle: float = DEFAULT_SETTLE, poll: float
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     with OutputLock(out, "watch"):  # FolderBusy when another run writes ``out``
-        return _watch_locked(inbox, out, settle=settle, poll=poll, keep=keep, once=once, json_log=json_log, stop=stop,
-                             retry=retry, budget=budget, on_watcher=on_watcher, stdout=stdout, stderr=stderr,
-                             started=started)
+        inbox = inbox.resolve()
+        watcher = Watcher(inbox, out, keep=keep, json_log=json_log, stdout=stdout, stderr=stderr,
+                          young=0 if once else retry,  # --once (cron) does not wait to retry unreadable files
+                          budget=budget, lang=lang, progress_every=progress_every)
+        try:
+            return _watch_locked(watcher, settle=settle, poll=poll, once=once, stop=stop or threading.Event(),
+                                 on_watcher=on_watcher, started=started)
+        finally:
+            watcher.close()
 
 
-def _watch_locked(inbox: Path, out: Path, *, settle: float, poll: float | None, keep: bool, once: bool, json_log: bool,
-                  stop: threading.Event | None, retry: float, budget: float | None,
-                  on_watcher: Callable[[Watcher], None] | None, stdout: TextIO, stderr: TextIO,
-                  started: threading.Event | None) -> int:
-    stop = stop or threading.Event()
-    inbox = inbox.resolve()
+def _watch_locked(watcher: Watcher, *, settle: float, poll: float | None, once: bool, stop: threading.Event,
+                  on_watcher: Callable[[Watcher], None] | None, started: threading.Event | None) -> int:
+    inbox = watcher.inbox
     events: queue.SimpleQueue[tuple[Path, bool, bool]] = queue.SimpleQueue()
-    # --once (cron) reads what is there and reports; it does not wait to retry unreadable files.
-    watcher = Watcher(inbox, out, keep=keep, json_log=json_log, stdout=stdout, stderr=stderr, young=0 if once else retry,
-                      budget=budget)
     if on_watcher is not None:
         on_watcher(watcher)
-    if budget:
+    if watcher.budget:
         warm()  # word lists load before the first budget starts
     settler = Settler(settle, poll=poll is not None or once)
     observer = None
     if not once and poll is None:
         try:
-            observer = start_observer(inbox, events)
+            observer = start_observer(inbox, watcher.out_resolved, events)
         except OSError as exc:  # e.g. the inotify watch limit: scanning still works
             poll = 2.0
             settler.poll = True
-            print(f"watch: filesystem events unavailable ({exc}); polling every {poll:g} s", file=stderr, flush=True)
-    mode = "once" if once else (f"polling every {poll:g} s" if poll else "filesystem events")
-    print(f"watch: {inbox} -> {out} ({mode}, settle {settle:g} s{', keep inputs' if keep else ''})",
-          file=stderr, flush=True)
+            watcher.say("events_unavailable", cause=exc, seconds=f"{poll:g}")
+    mode = say("mode.once", watcher.lang) if once else (
+        say("mode.poll", watcher.lang, seconds=f"{poll:g}") if poll else say("mode.events", watcher.lang))
+    watcher.say("started", inbox=inbox, out=watcher.out, mode=mode, settle=f"{settle:g}",
+                keep=say("keep", watcher.lang) if watcher.keep else "")
     # Events are live before the scan, so nothing that arrives in between is missed.
     for path in watcher.candidates():
         settler.note(path)
@@ -550,7 +577,10 @@ def _watch_locked(inbox: Path, out: Path, *, settle: float, poll: float | None, 
             try:
                 item = events.get(timeout=tick if settler.pending else 0.2)
                 while True:
-                    if not settler.note(*item):
+                    if item[1] and _is_folder(item[0]):  # a folder moved or created in: what is in it
+                        for path in watcher.candidates(item[0]):
+                            settler.note(path)
+                    elif not settler.note(*item):
                         watcher.refuse(item[0])
                     item = events.get_nowait()
             except queue.Empty:
@@ -561,8 +591,7 @@ def _watch_locked(inbox: Path, out: Path, *, settle: float, poll: float | None, 
                 try:
                     status = watcher.handle(path)
                 except StopRequested:
-                    print(f"watch: stopped during {shown(path.name)}; it stays in the inbox for the next run",
-                          file=stderr, flush=True)
+                    watcher.say("stopped_during", file=shown(watcher.rel(path)))
                     break
                 if status == "retry":
                     settler.note(path)
@@ -578,9 +607,8 @@ def _watch_locked(inbox: Path, out: Path, *, settle: float, poll: float | None, 
         if observer is not None:
             observer.stop()
             observer.join(timeout=5)
-        watcher.close()
     c = watcher.counts
-    print(f"watch: stopped ({c.ok} ok, {c.duplicate} duplicate, {c.failed} failed)", file=stderr, flush=True)
+    watcher.say("stopped", ok=c.ok, duplicate=c.duplicate, failed=c.failed)
     return 1 if once and c.failed else 0
 
 
@@ -592,7 +620,7 @@ def _seconds(text: str) -> float:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("inbox", help="folder to watch (top level only; done/ and failed/ are created inside)")
+    parser.add_argument("inbox", help="folder to watch, with its subfolders (done/ and failed/ are created inside)")
     parser.add_argument("--out", "-o", required=True, help="folder for the JSON records and the ledger")
     parser.add_argument("--poll", type=_seconds, metavar="SECONDS",
                         help="scan every SECONDS instead of using filesystem events (network shares)")
@@ -604,6 +632,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              f"it is retried until then, with back-off, before it goes to failed/ (default {YOUNG:g})")
     parser.add_argument("--once", action="store_true", help="process what is there and exit (1 if any file failed)")
     parser.add_argument("--json-log", action="store_true", help="one JSON object per file on stdout")
+    parser.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE,
+                        help="language of the log lines: en (default) or vi (tiếng Việt)")
     parser.add_argument("--budget", type=float, default=DEFAULT_BUDGET, metavar="SECONDS",
                         help=f"time allowed per document; past it the file goes to failed/ and is not tried again "
                              f"(default {DEFAULT_BUDGET:g}; 0: no limit)")
@@ -620,7 +650,7 @@ def run(args: argparse.Namespace) -> int:
     current: list[Watcher] = []
 
     def request_stop(signum: int, frame: object) -> None:
-        print(f"watch: {signal.Signals(signum).name} received, stopping", file=sys.stderr, flush=True)
+        print(say("signal", args.lang, signal=signal.Signals(signum).name), file=sys.stderr, flush=True)
         stop.set()
         signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C interrupts at once
         if current and current[0].busy:
@@ -630,7 +660,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         return watch(inbox, Path(args.out), settle=args.settle, poll=args.poll, keep=args.keep, once=args.once,
                      json_log=args.json_log, stop=stop, retry=args.retry, budget=args.budget or None,
-                     on_watcher=current.append)
+                     on_watcher=current.append, lang=args.lang)
     except FolderBusy as exc:
         print(f"notice-extractor watch: {exc}", file=sys.stderr)
         return 2
