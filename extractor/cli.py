@@ -12,6 +12,7 @@ from .parsers import SUPPORTED_SUFFIXES
 from .runners import batch, watch
 from .runners.budget import DEFAULT_BUDGET, process_within
 from .runners.common import shown, warm
+from .runners.filing import Filer, RegisterError
 from .runners.inputs import plan_inputs, unique_name
 from .validate import json_schema, validate_document
 from .version import __version__
@@ -31,6 +32,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
         print("notice-extractor: no input files found", file=sys.stderr)
         return 1
     show_progress = sys.stderr.isatty() and len(items) > 1 and not args.quiet
+    try:
+        filer = Filer(args.db) if args.db else None
+    except RegisterError as exc:
+        print(f"notice-extractor extract: {exc}", file=sys.stderr)
+        return 2
     if args.budget:
         warm()  # word lists load before the first budget starts: it is the document's time
     for n, (source, rel) in enumerate(items, start=1):
@@ -46,6 +52,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
             failures += 1
             print(f"error: {shown(source)}: cannot write {shown(target)} ({exc.strerror or exc}) [write]", file=sys.stderr)
             continue
+        if filer is not None:
+            try:
+                filer.file(result.json)
+            except RegisterError as exc:
+                failures += 1
+                print(f"error: {shown(source)}: {exc} [register]", file=sys.stderr)
+                continue
         if show_progress:
             print(f"[{n}/{len(items)}] {source} -> {target} ({result.tasks} tasks, {result.milliseconds:.0f} ms)",
                   file=sys.stderr)
@@ -54,6 +67,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         if not args.quiet:
             for warning in json.loads(result.json)["warnings"]:
                 print(f"warning: {shown(source)}: {warning['message']}", file=sys.stderr)
+    if filer is not None:
+        filer.close()
     if failures:
         print(f"{failures} of {len(items)} file(s) failed", file=sys.stderr)
     return 1 if failures else 0
@@ -96,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--budget", type=float, default=DEFAULT_BUDGET, metavar="SECONDS",
                     help=f"time allowed per document; past it the document fails and the run goes on "
                          f"(default {DEFAULT_BUDGET:g}; 0: no limit)")
+    ex.add_argument("--db", "--register", metavar="PATH_OR_URL", help="the register to file the records into: an SQLite file (created if need be) or postgresql://… (see serve)")
     ex.set_defaults(func=cmd_extract)
     sc = sub.add_parser("schema", help="print the JSON Schema of the output")
     sc.set_defaults(func=cmd_schema)

@@ -49,6 +49,7 @@ from ..parsers import SUPPORTED_SUFFIXES
 from ..write import FILE_MODE, write_atomic
 from .budget import DEFAULT_BUDGET, process_within, process_within_or_exit
 from .common import DocumentResult, content_hash, shown, warm
+from .filing import Filer, RegisterError
 from .inputs import Skipped, plan_inputs, unique_name
 from .lock import FolderBusy, OutputLock
 from .sheets import Tables
@@ -321,6 +322,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--budget", type=float, default=DEFAULT_BUDGET, metavar="SECONDS",
                         help=f"time allowed per document; past it the document fails and the run goes on "
                              f"(default {DEFAULT_BUDGET:g}; 0: no limit; not enforced on Dask workers)")
+    parser.add_argument("--db", "--register", metavar="PATH_OR_URL",
+                        help="also file every record into this register, in input order: an SQLite file or "
+                             "postgresql://… (a run cut short files the rest on --resume)")
     parser.add_argument("--today", type=_day, default=None, metavar="YYYY-MM-DD",
                         help="the day Trạng thái in tasks.xlsx/csv is judged on: a task whose earliest deadline is "
                              "before it is 'Quá hạn' (default: today's date)")
@@ -347,8 +351,9 @@ class Assembler:
     input whose outcome is not known yet. Records are re-read from DIR (one in memory at a time),
     so the tables never depend on completion order, and the work overlaps the extraction."""
 
-    def __init__(self, out_dir: Path, items: list[Item], entries: dict[str, Entry], today: dt.date | None = None) -> None:
-        self.out_dir, self.items, self.entries = out_dir, items, entries
+    def __init__(self, out_dir: Path, items: list[Item], entries: dict[str, Entry], today: dt.date | None = None,
+                 filer: Filer | None = None) -> None:
+        self.out_dir, self.items, self.entries, self.filer = out_dir, items, entries, filer
         self.tables = Tables(out_dir, today)
         self.frontier = 0
 
@@ -370,6 +375,8 @@ class Assembler:
                 self.entries[item.out] = entry
             else:
                 self.tables.add_record(record)
+                if self.filer is not None:
+                    self.filer.file(record)  # (known files are not filed twice: --resume files the rest)
                 return
         self.tables.add_failure(entry.path, entry.stage, entry.error)
 
@@ -383,7 +390,7 @@ def _progress(total: int, initial: int) -> Any:
 
 
 def batch(paths: list[str], out_dir: Path, *, jobs: int, resume: bool = False, scheduler: str | None = None,
-          budget: float | None = DEFAULT_BUDGET, today: dt.date | None = None) -> int:
+          budget: float | None = DEFAULT_BUDGET, today: dt.date | None = None, db: str | None = None) -> int:
     """The whole run; returns the exit status (UsageError for status 2)."""
     started = time.perf_counter()
     items, skipped_inputs = plan(paths)
@@ -393,14 +400,19 @@ def batch(paths: list[str], out_dir: Path, *, jobs: int, resume: bool = False, s
         raise UsageError("no input files found")
     try:
         with OutputLock(out_dir, "batch"):
-            return _locked_batch(items, paths, out_dir, started, jobs=jobs, resume=resume, scheduler=scheduler,
-                                 budget=budget, today=today or dt.date.today())
+            filer = Filer(db) if db else None
+            try:
+                return _locked_batch(items, paths, out_dir, started, jobs=jobs, resume=resume, scheduler=scheduler,
+                                     budget=budget, today=today or dt.date.today(), filer=filer)
+            finally:
+                if filer is not None:
+                    filer.close()
     except FolderBusy as exc:
         raise UsageError(str(exc)) from None
 
 
 def _locked_batch(items: list[Item], paths: list[str], out_dir: Path, started: float, *, jobs: int, resume: bool,
-                  scheduler: str | None, budget: float | None, today: dt.date) -> int:
+                  scheduler: str | None, budget: float | None, today: dt.date, filer: Filer | None = None) -> int:
     """The run, while this process alone writes ``out_dir``."""
     journal_path = out_dir / JOURNAL_NAME
     inputs_path = out_dir / INPUTS_NAME
@@ -423,7 +435,7 @@ def _locked_batch(items: list[Item], paths: list[str], out_dir: Path, started: f
         out_dir.mkdir(parents=True, exist_ok=True)
         write_atomic(inputs_path, given)
         journal = Journal(journal_path, (entries[i.out] for i in items if i.out in entries))
-        assembler = Assembler(out_dir, items, entries, today)
+        assembler = Assembler(out_dir, items, entries, today, filer)
         bar = _progress(len(items), len(entries))
         skipped = len(entries)
 
@@ -489,7 +501,11 @@ def run(args: argparse.Namespace) -> int:
         if engine == "local" and args.scheduler:
             raise UsageError("--scheduler is for --engine dask")
         return batch(args.paths, Path(args.out), jobs=args.jobs or default_jobs(), resume=args.resume,
-                     scheduler=args.scheduler if engine == "dask" else None, budget=args.budget, today=args.today)
+                     scheduler=args.scheduler if engine == "dask" else None, budget=args.budget, today=args.today,
+                     db=args.db)
+    except RegisterError as exc:
+        print(f"notice-extractor batch: {exc}; run again with --resume once fixed", file=sys.stderr)
+        return 2
     except UsageError as exc:
         print(f"notice-extractor batch: {exc}", file=sys.stderr)
         return 2

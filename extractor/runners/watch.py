@@ -67,6 +67,7 @@ from ..parsers import SUPPORTED_SUFFIXES
 from ..write import write_atomic
 from .budget import DEFAULT_BUDGET, StopRequested, process_within
 from .common import DocumentResult, content_hash, shown, warm
+from .filing import Filer, RegisterError
 from .inputs import kind_of, unique_name
 from .ledger import Ledger
 from .lock import FolderBusy, OutputLock
@@ -217,8 +218,9 @@ class Watcher:
 
     def __init__(self, inbox: Path, out: Path, *, keep: bool, json_log: bool, stdout: TextIO, stderr: TextIO,
                  young: float = YOUNG, budget: float | None = DEFAULT_BUDGET, lang: str = DEFAULT_LANGUAGE,
-                 progress_every: float = PROGRESS_SECONDS) -> None:
+                 progress_every: float = PROGRESS_SECONDS, filer: Filer | None = None) -> None:
         self.inbox, self.out, self.keep, self.json_log, self.young = inbox, out, keep, json_log, young
+        self.filer = filer
         self.out_resolved = out.resolve()
         self.stdout, self.stderr = stdout, stderr
         self.lang, self.progress_every = lang, progress_every
@@ -357,12 +359,15 @@ class Watcher:
         name = self._output_name(path, result.sha256, result.json)
         try:
             write_atomic(self.out / name, result.json)
-        except OSError as exc:
-            # The document is fine, our output folder is not: leave the input where it is.
+            if self.filer is not None:
+                self.filer.file(result.json)
+        except (OSError, RegisterError) as exc:
+            # The document is fine, our output folder or register is not: leave the input where it is.
             self.ledger.remember(str(path), stamp, result.sha256)
             self.counts.failed += 1
-            self._log("failed", path, tasks=0, started=started, sha=result.sha256, kind="write",
-                      error=f"cannot write {self.out / name} ({exc.strerror or exc})", stage="write")
+            error = str(exc) if isinstance(exc, RegisterError) else f"cannot write {self.out / name} ({exc.strerror or exc})"
+            self._log("failed", path, tasks=0, started=started, sha=result.sha256, kind="write", error=error,
+                      stage="register" if isinstance(exc, RegisterError) else "write")
             return "failed"
         self.ledger.record(result.sha256, status="ok", output=name, tasks=result.tasks, path=str(path), when=_now())
         moved = self._finish(path, DONE, stamp, result.sha256)
@@ -519,7 +524,7 @@ def watch(inbox: Path, out: Path, *, settle: float = DEFAULT_SETTLE, poll: float
           once: bool = False, json_log: bool = False, stop: threading.Event | None = None, retry: float = YOUNG,
           budget: float | None = DEFAULT_BUDGET, on_watcher: Callable[[Watcher], None] | None = None,
           stdout: TextIO | None = None, stderr: TextIO | None = None, started: threading.Event | None = None,
-          lang: str = DEFAULT_LANGUAGE, progress_every: float = PROGRESS_SECONDS) -> int:
+          lang: str = DEFAULT_LANGUAGE, progress_every: float = PROGRESS_SECONDS, db: str | None = None) -> int:
     """Run the inbox until ``stop`` is set (or, with ``once``, until the inbox is drained).
 
     Importable so tests and embedding code can run it in a thread; signals are the caller's
@@ -530,14 +535,17 @@ def watch(inbox: Path, out: Path, *, settle: float = DEFAULT_SETTLE, poll: float
     stderr = stderr or sys.stderr
     with OutputLock(out, "watch"):  # FolderBusy when another run writes ``out``
         inbox = inbox.resolve()
+        filer = Filer(db) if db else None  # RegisterError when it cannot be opened
         watcher = Watcher(inbox, out, keep=keep, json_log=json_log, stdout=stdout, stderr=stderr,
                           young=0 if once else retry,  # --once (cron) does not wait to retry unreadable files
-                          budget=budget, lang=lang, progress_every=progress_every)
+                          budget=budget, lang=lang, progress_every=progress_every, filer=filer)
         try:
             return _watch_locked(watcher, settle=settle, poll=poll, once=once, stop=stop or threading.Event(),
                                  on_watcher=on_watcher, started=started)
         finally:
             watcher.close()
+            if filer is not None:
+                filer.close()
 
 
 def _watch_locked(watcher: Watcher, *, settle: float, poll: float | None, once: bool, stop: threading.Event,
@@ -632,6 +640,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              f"it is retried until then, with back-off, before it goes to failed/ (default {YOUNG:g})")
     parser.add_argument("--once", action="store_true", help="process what is there and exit (1 if any file failed)")
     parser.add_argument("--json-log", action="store_true", help="one JSON object per file on stdout")
+    parser.add_argument("--db", "--register", metavar="PATH_OR_URL",
+                        help="the register every record is filed into (default: OUT/register.db; postgresql://… to share)")
     parser.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE,
                         help="language of the log lines: en (default) or vi (tiếng Việt)")
     parser.add_argument("--budget", type=float, default=DEFAULT_BUDGET, metavar="SECONDS",
@@ -660,8 +670,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         return watch(inbox, Path(args.out), settle=args.settle, poll=args.poll, keep=args.keep, once=args.once,
                      json_log=args.json_log, stop=stop, retry=args.retry, budget=args.budget or None,
-                     on_watcher=current.append, lang=args.lang)
-    except FolderBusy as exc:
+                     on_watcher=current.append, lang=args.lang, db=args.db or str(Path(args.out) / "register.db"))
+    except (FolderBusy, RegisterError) as exc:
         print(f"notice-extractor watch: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
