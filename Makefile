@@ -47,6 +47,14 @@ test: $(DEV_STAMP) system-deps
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
+# The quick loop (under a minute here): the same checks as `make test`, then the tests not
+# marked slow, ocr or office (tests/conftest.py marks them; README: Tests). No system packages.
+.PHONY: test-quick
+test-quick: $(DEV_STAMP)
+	$(BIN)/ruff check extractor tests bench scripts fuzz
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -m "not slow and not ocr and not office"
+
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check extractor tests bench scripts fuzz
 	$(BIN)/lint-imports
