@@ -21,14 +21,16 @@ $(DEV_STAMP): pyproject.toml $(STAMP)
 
 # System packages: LibreOffice (renders DOCX to PDF; converts .doc/.rtf/.odt), Liberation fonts
 # (metric-compatible with Times New Roman; only a recommendation of LibreOffice, which is
-# installed without recommendations) and Tesseract with its Vietnamese model (OCR of scans and
-# of PDFs with a broken text layer).
+# installed without recommendations), Tesseract with its Vietnamese model (OCR of scans and
+# of PDFs with a broken text layer) and PostgreSQL (the register's tests start a server of
+# their own; an office may share its register on one).
 # These machines run as root; elsewhere install them yourself.
-APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 tesseract-ocr tesseract-ocr-vie
+APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 tesseract-ocr tesseract-ocr-vie postgresql
 system-deps:
 	@if command -v soffice >/dev/null 2>&1 && command -v tesseract >/dev/null 2>&1 \
 	    && tesseract --list-langs 2>/dev/null | grep -qx vie \
-	    && fc-list 2>/dev/null | grep -q LiberationSerif; then :; \
+	    && fc-list 2>/dev/null | grep -q LiberationSerif \
+	    && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "installing $(APT_PACKAGES) (apt)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null; \
