@@ -22,15 +22,17 @@ $(DEV_STAMP): pyproject.toml $(STAMP)
 # System packages: LibreOffice (renders DOCX to PDF; converts .doc/.rtf/.odt), Liberation fonts
 # (metric-compatible with Times New Roman; only a recommendation of LibreOffice, which is
 # installed without recommendations), Tesseract with its Vietnamese model (OCR of scans and
-# of PDFs with a broken text layer) and PostgreSQL (the register's tests start a server of
-# their own; an office may share its register on one).
+# of PDFs with a broken text layer), PostgreSQL (the register's tests start a server of
+# their own; an office may share its register on one) and Chromium with its driver (the browser
+# test drives `serve`; `make screenshots` takes the README's pictures).
 # These machines run as root; elsewhere install them yourself.
-APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 tesseract-ocr tesseract-ocr-vie postgresql
+APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 tesseract-ocr tesseract-ocr-vie postgresql chromium chromium-driver
 system-deps:
 	@if command -v soffice >/dev/null 2>&1 && command -v tesseract >/dev/null 2>&1 \
 	    && tesseract --list-langs 2>/dev/null | grep -qx vie \
 	    && fc-list 2>/dev/null | grep -q LiberationSerif \
-	    && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	    && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	    && command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "installing $(APT_PACKAGES) (apt)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null; \
@@ -50,12 +52,12 @@ test: $(DEV_STAMP) system-deps
 	$(BIN)/python -m pytest
 
 # The quick loop (under a minute here): the same checks as `make test`, then the tests not
-# marked slow, ocr or office (tests/conftest.py marks them; README: Tests). No system packages.
+# marked slow, ocr, office or browser (tests/conftest.py marks them; README: Tests). No system packages.
 .PHONY: test-quick
 test-quick: $(DEV_STAMP)
 	$(BIN)/ruff check extractor tests bench scripts fuzz
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -m "not slow and not ocr and not office"
+	$(BIN)/python -m pytest -m "not slow and not ocr and not office and not browser"
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check extractor tests bench scripts fuzz

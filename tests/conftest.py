@@ -3,6 +3,7 @@
 Markers (registered in pyproject.toml; `--strict-markers`) are put on here, at collection:
 
 - ``ocr``: the test uses the ``tesseract`` fixture (Tesseract with its Vietnamese model);
+- ``browser``: it drives Chromium through ChromeDriver (the ``chromium`` fixture);
 - ``office``: it uses LibreOffice, through a fixture of ``OFFICE_FIXTURES`` (``soffice``, the
   rendering fixtures): conversions of .doc/.odt/.rtf and DOCX -> PDF renderings;
 - ``slow``: over ~2 s on this 2-core machine for other reasons: real batch and watch processes,
@@ -42,6 +43,7 @@ OCR_FIXTURES = {"tesseract"}
 # `soffice`: here and test_legacy's own; `docx_to_pdf` (below) uses it. `rendered_plan`
 # (test_parser_pdf) renders a DOCX to PDF without them.
 OFFICE_FIXTURES = {"soffice", "rendered_plan"}
+BROWSER_FIXTURES = {"chromium"}
 ALL = frozenset({"*"})
 # module -> what makes its tests take over ~2 s for reasons other than OCR and LibreOffice
 # (measured with --durations): fixtures, tests (every parametrization) or parameter ids.
@@ -71,6 +73,10 @@ SLOW: dict[str, frozenset[str]] = {
                                       "test_one_line_per_file_says_what_a_clerk_needs"}),
     # Each target runs 4 s once atheris has instrumented the package (7-30 s in all).
     "test_fuzz.py": frozenset({"test_fuzz_target_runs_clean_for_a_few_seconds"}),
+    # A real `serve` process (and a `watch`): start-up, uploads extracted by the server (5 s).
+    "test_http.py": ALL,
+    # Chromium driving a real `serve`; one upload is a scan, OCR'd by the server (30-60 s).
+    "test_browser.py": ALL,
     # A PostgreSQL server started for the module (4 s up, 2 s down); the SQLite runs are quick.
     "test_register.py": frozenset({"postgresql"}),
 }
@@ -95,6 +101,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.ocr)
         if fixtures & OFFICE_FIXTURES:
             item.add_marker(pytest.mark.office)
+        if fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
         because = _slow_because(item)
         if because:
             item.add_marker(pytest.mark.slow)
@@ -115,7 +123,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     failed = set()
     for reports in terminalreporter.stats.values():
         for report in reports:
-            if isinstance(report, pytest.TestReport) and not {"slow", "ocr", "office"} & set(report.keywords):
+            if isinstance(report, pytest.TestReport) and not {"slow", "ocr", "office", "browser"} & set(report.keywords):
                 spent[report.nodeid] = spent.get(report.nodeid, 0.0) + report.duration
                 if report.failed:
                     failed.add(report.nodeid)
@@ -151,6 +159,17 @@ def tesseract() -> None:
     reason = ocr.unavailable_reason()
     if reason is not None:
         _missing(f"OCR is unavailable: {reason}")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> tuple[str, str]:
+    """Debian's Chromium and its ChromeDriver (marks its users ``browser``): their paths, given
+    to Selenium so that it never looks for (or downloads) a driver of its own."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    if browser is None or driver is None:
+        _missing("Chromium is not installed: install chromium and chromium-driver (make system-deps)")
+    return str(browser), str(driver)
 
 
 @pytest.fixture(scope="session")

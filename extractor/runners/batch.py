@@ -296,7 +296,8 @@ def _jobs(text: str) -> int:
     return value
 
 
-def _day(text: str) -> dt.date:
+def iso_day(text: str) -> dt.date:
+    """An argparse type: a date written YYYY-MM-DD (`--today` of batch and serve)."""
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -325,7 +326,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", "--register", metavar="PATH_OR_URL",
                         help="also file every record into this register, in input order: an SQLite file or "
                              "postgresql://… (a run cut short files the rest on --resume)")
-    parser.add_argument("--today", type=_day, default=None, metavar="YYYY-MM-DD",
+    parser.add_argument("--today", type=iso_day, default=None, metavar="YYYY-MM-DD",
                         help="the day Trạng thái in tasks.xlsx/csv is judged on: a task whose earliest deadline is "
                              "before it is 'Quá hạn' (default: today's date)")
     parser.add_argument("--engine", choices=("local", "dask"), default=None,

@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from ..runners.batch import iso_day
 from . import TOKEN_ENV
 
 
@@ -40,6 +41,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "'NAME-uploads/'; for a database URL, ./notice-uploads)")
     parser.add_argument("--token", help=f"the password pages and API ask for (default: ${TOKEN_ENV}); required "
                                         f"unless listening on 127.0.0.1")
+    parser.add_argument("--today", type=iso_day, default=None, metavar="YYYY-MM-DD",
+                        help="the date deadlines are measured against, for reports and demonstrations "
+                             "(default: each day's own date)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
     # On loopback only loopback names may come in the Host header (DNS rebinding); elsewhere the token guards.
     hosts = LOOPBACK_NAMES | {args.host.strip("[]").lower()} if is_loopback(args.host) else None
     app = create_app(register, token=token, inbox=Path(args.inbox).resolve() if args.inbox else None,
-                     uploads=uploads, allowed_hosts=hosts)
+                     uploads=uploads, allowed_hosts=hosts,
+                     today=(lambda: args.today) if args.today else None)
     shown_host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"notice-extractor serve: http://{shown_host}:{args.port}/ (register {args.db}; "
           f"{'uploads into ' + args.inbox if args.inbox else 'uploads kept in ' + str(uploads)})", file=sys.stderr)
