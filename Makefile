@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint schema corpus bench eval clean system-deps fuzz
+.PHONY: demo test lint schema corpus bench eval clean system-deps fuzz screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,16 +19,18 @@ $(DEV_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-# System packages: LibreOffice (renders DOCX to PDF; converts .doc/.rtf/.odt), Liberation fonts
+# System packages: LibreOffice (renders DOCX to PDF; converts .doc/.rtf/.odt; Calc prints tasks.xlsx
+# in a test), Liberation fonts
 # (metric-compatible with Times New Roman; only a recommendation of LibreOffice, which is
 # installed without recommendations), Tesseract with its Vietnamese model (OCR of scans and
 # of PDFs with a broken text layer), PostgreSQL (the register's tests start a server of
 # their own; an office may share its register on one) and Chromium with its driver (the browser
 # test drives `serve`; `make screenshots` takes the README's pictures).
 # These machines run as root; elsewhere install them yourself.
-APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 tesseract-ocr tesseract-ocr-vie postgresql chromium chromium-driver
+APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fonts-liberation2 tesseract-ocr tesseract-ocr-vie postgresql chromium chromium-driver
 system-deps:
-	@if command -v soffice >/dev/null 2>&1 && command -v tesseract >/dev/null 2>&1 \
+	@if command -v soffice >/dev/null 2>&1 && [ -e /usr/lib/libreoffice/program/libsclo.so ] \
+	    && command -v tesseract >/dev/null 2>&1 \
 	    && tesseract --list-langs 2>/dev/null | grep -qx vie \
 	    && fc-list 2>/dev/null | grep -q LiberationSerif \
 	    && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
@@ -58,6 +60,11 @@ test-quick: $(DEV_STAMP)
 	$(BIN)/ruff check extractor tests bench scripts fuzz
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -m "not slow and not ocr and not office and not browser"
+
+# The README's pictures of `serve` (docs/screenshots/), taken from the running application in
+# headless Chromium.
+screenshots: $(DEV_STAMP) system-deps
+	$(BIN)/python scripts/screenshots.py
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check extractor tests bench scripts fuzz

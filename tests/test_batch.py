@@ -219,6 +219,39 @@ def test_the_spreadsheet(reference: tuple[Path, subprocess.CompletedProcess[str]
     assert all(h and h >= 13 for h in heights) and max(heights) > 100
 
 
+def test_the_spreadsheet_prints_one_page_wide_in_landscape_with_the_header_on_every_page(
+        reference: tuple[Path, subprocess.CompletedProcess[str]], soffice: str, tmp_path: Path) -> None:
+    """Printed by LibreOffice Calc to PDF: A4 landscape pages, each with the whole header (one
+    page wide: no page holds only some columns), and every task's text printed whole (its row
+    is tall enough: nothing is cut off at the cell's edge)."""
+    import pdfplumber
+    from openpyxl import load_workbook
+
+    from extractor.letterhead import letters_only
+
+    out, _ = reference
+    done = subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                           "--norestore", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out / "tasks.xlsx")],
+                          capture_output=True, text=True, timeout=300)
+    printed = tmp_path / "tasks.pdf"
+    assert done.returncode == 0 and printed.is_file(), f"LibreOffice Calc (libreoffice-calc-nogui): {done.stderr[-400:]}"
+    rows = list(load_workbook(out / "tasks.xlsx").active.iter_rows(min_row=2, values_only=True))
+    task_column = []
+    with pdfplumber.open(printed) as pdf:
+        assert len(pdf.pages) < len(rows) / 2  # not hundreds of pages of row numbers
+        for page in pdf.pages:
+            assert (round(page.width), round(page.height)) == (842, 595)  # A4 landscape, in points
+            header = page.extract_text().splitlines()[0]
+            assert header == " ".join(HEADERS)  # every column, on every page
+            borders = sorted({round(e["x0"]) for e in page.edges if e["orientation"] == "v"})
+            assert len(borders) == len(HEADERS) + 1
+            task = HEADERS.index("Nhiệm vụ")
+            task_column.append(page.crop((borders[task], 0, borders[task + 1], page.height)).extract_text())
+    printed_tasks = letters_only(" ".join(task_column))
+    cut = [row[0] for row in rows if letters_only(row[HEADERS.index("Nhiệm vụ")]) not in printed_tasks]
+    assert cut == [], f"tasks not printed whole (STT): {cut[:10]}"
+
+
 def _journal_lines(out: Path) -> int:
     try:
         return (out / batch.JOURNAL_NAME).read_bytes().count(b"\n")
