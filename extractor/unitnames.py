@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 
 from .doccache import per_document
-from .vntext import fold
+from .vntext import UPPER_LETTERS, fold
 from .vocab import alternation, table
 
 
@@ -53,7 +53,13 @@ def _lexicon() -> dict:
     # A group opening a sentence is capitalised ("Các cơ sở đào tạo chủ động …").
     groups = alternation(units["group_heads"] + [g[:1].upper() + g[1:] for g in units["group_heads"]])
     titled_groups = alternation([g for g in units["group_heads"] if g[:1].isupper()])
+    # A name ends where its unit acts, or asks others to ("Chủ tịch UBND tỉnh yêu cầu …"; not
+    # "giao"/"phân công", which also occur inside names: "giao thông", "được phân công").
+    # Only before whom it asks: a name or a group ("đặt yêu cầu bài toán" is a noun).
+    asks = alternation([c for c in units["assigner_cues"] if not c.startswith(("giao", "phân công"))])
     stops = alternation(units["responsible_verbs"] + ["chưa", "đã", "đang", "được giao", "để", "theo", "trong việc", "như sau"])
+    stops += rf"|(?:{asks})(?=\s+(?:[{UPPER_LETTERS}]|(?:{groups})(?![\w])|đồng chí\s))"
+    adverbials = alternation(units["adverbial_openers"])
     return {
         "head": re.compile(rf"(?<![\w])(?:{heads})(?![\w])"),
         "group": re.compile(rf"(?<![\w])(?:{groups})(?![\w])"),
@@ -64,7 +70,9 @@ def _lexicon() -> dict:
         "head_at": re.compile(rf"(?:{heads})(?![\w])"),  # use with .match(text, pos)
         # Where a group gives way to the next unit: a clause mark, or "," / "và" before a
         # unit head or another group ("Các Sở, ngành và các cơ quan chức năng").
-        "next_unit": re.compile(rf"[;:.()]|(?:,|\s+và)\s+(?=(?:{heads})(?![\w])|các\s|Các\s|(?:{titled_groups})(?![\w]))"),
+        # An adverbial after a comma opens a clause ("các cơ quan có liên quan, căn cứ Luật …").
+        "next_unit": re.compile(rf"[;:.()]|(?:,|\s+và)\s+(?=(?:{heads})(?![\w])|các\s|Các\s|(?:{titled_groups})(?![\w]))"
+                                rf"|,\s+(?=(?:{adverbials})(?![\w]))"),
     }
 
 
@@ -208,8 +216,10 @@ def group_end(text: str, pos: int, head_end: int | None = None) -> int:
     limit = min(len(text), pos + 250)
     m_stop = lex["stop"].search(text, head_end or pos, limit)
     end = m_stop.start() if m_stop else limit
-    m_next = lex["next_unit"].search(text, head_end or pos, end)
-    if m_next:
+    # (Searched to the limit, not to the stop: its lookahead must see the next unit's head,
+    # "… phường và các tổ chức", where "tổ chức" is also a verb that stops.)
+    m_next = lex["next_unit"].search(text, head_end or pos, limit)
+    if m_next and m_next.start() < end:
         end = m_next.start()
     # "các hộ gia đình trên địa bàn Thành phố treo cờ …": the place closes the group.
     m_area = _area().search(text, head_end or pos, end)

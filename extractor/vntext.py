@@ -82,6 +82,7 @@ def _letter_classes() -> tuple[str, str, str]:
 
 
 _VOWEL, _LOWER, _UPPER = _letter_classes()
+UPPER_LETTERS = _UPPER  # every Vietnamese capital, for a regex class: "[" + UPPER_LETTERS + "]"
 _TWO_VOWEL_GROUPS = re.compile(rf"[{_VOWEL}][^\W\d_{_VOWEL}]+[{_VOWEL}]")
 _CAPITAL_INSIDE = re.compile(rf"[{_LOWER}{_UPPER}][{_UPPER}][{_LOWER}]")
 _DIGIT_NEXT_TO_LETTER = re.compile(r"\d[^\W\d_]|[^\W\d_]\d")

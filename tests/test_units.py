@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from extractor.paragraphs import Paragraph, find_label
+from extractor.steps.actors import actors_in_text, heading_units
 from extractor.unitnames import expand_enumeration, mentions
 
 
@@ -18,9 +20,35 @@ from extractor.unitnames import expand_enumeration, mentions
     ("Công an tỉnh, các sở, ban, ngành, đoàn thể tỉnh và Ủy ban nhân dân các xã, phường",
      ["Công an tỉnh", "các sở, ban, ngành, đoàn thể tỉnh", "Ủy ban nhân dân các xã, phường"]),
     ("Ban hành kế hoạch", []),
+    # A clause after a comma ends a group; a list goes on past a word that is also a verb.
+    ("phối hợp với Sở Tư pháp và các cơ quan có liên quan, căn cứ Luật Tổ chức chính quyền địa phương, nghiên cứu",
+     ["Sở Tư pháp", "các cơ quan có liên quan"]),
+    ("Chủ tịch UBND các xã, phường và các tổ chức, cá nhân có liên quan thực hiện",
+     ["Chủ tịch UBND các xã, phường", "các tổ chức, cá nhân có liên quan"]),
+    # Asking ends the asker's name; "yêu cầu" before no unit is a noun, inside the name.
+    ("Chủ tịch UBND tỉnh yêu cầu Thủ trưởng các Sở, ban, ngành", ["Chủ tịch UBND tỉnh", "Thủ trưởng các Sở, ban, ngành"]),
+    ("các đơn vị đặt yêu cầu bài toán cụ thể", ["các đơn vị đặt yêu cầu bài toán cụ thể"]),
 ])
 def test_unit_names_end_where_the_name_ends(text: str, names: list[str]) -> None:
     assert [m.name for m in mentions(text)] == names
+
+
+@pytest.mark.parametrize(("text", "units"), [
+    # Lào Cai (UBND tỉnh), the General Department of Taxation (Tổng cục Thuế): those asked act.
+    ("Chủ tịch UBND tỉnh yêu cầu Thủ trưởng các Sở, ban, ngành của tỉnh, Chủ tịch UBND các xã, phường và các tổ "
+     "chức, cá nhân có liên quan đến hoạt động khoáng sản trên địa bàn tỉnh nghiêm túc thực hiện.",
+     ["Thủ trưởng các Sở, ban, ngành của tỉnh", "Chủ tịch UBND các xã, phường",
+      "các tổ chức, cá nhân có liên quan đến hoạt động khoáng sản trên địa bàn tỉnh"]),
+    ("Tổng cục Thuế đề nghị Cục Thuế các tỉnh, thành phố triển khai thực hiện.", ["Cục Thuế các tỉnh, thành phố"]),
+])
+def test_the_units_asked_act_not_the_one_that_asks(text: str, units: list[str]) -> None:
+    assert actors_in_text(text).units == units
+
+
+def test_a_heading_that_asks_names_those_asked() -> None:
+    text = "3. Tổng cục Thuế đề nghị Cục Thuế các tỉnh, thành phố"
+    heading = Paragraph(index=0, text=text, start=0, page=None, label=find_label(text))
+    assert heading.body == text[3:] and heading_units(heading) == ("Cục Thuế các tỉnh, thành phố",)
 
 
 def test_enumerations_expand() -> None:

@@ -164,7 +164,7 @@ def actors_in_text(body: str) -> Actors:
     adverbials = tuple(fold(w) for w in table("units")["adverbial_openers"])
     for comma in re.finditer(r",\s+", body[:160]) if fold(body).startswith(adverbials) else ():
         nxt = mention_at(body, comma.end())
-        if nxt and not nxt.group and _lexicon_stop_follows(body, nxt.end):
+        if nxt and not nxt.group and _lexicon_stop_follows(body, nxt.end) and not _ASSIGN.match(fold(body), nxt.end + 1):
             return Actors(_names(body, _chain(body, nxt)), "subject")
     return Actors([], "")
 
@@ -217,7 +217,10 @@ def heading_units(p: Paragraph) -> tuple[str, ...]:
     chain = _chain(body, first)
     if _lexicon_stop_follows(body, chain[-1].end) and not all(m.group for m in chain):
         # "a) Cục Thuế có trách nhiệm:", "- Sở Y tế chủ trì:": the units, not what they do (a
-        # group stays as written: "Các cơ quan là thành viên Ban Chỉ đạo").
+        # group stays as written: "Các cơ quan là thành viên Ban Chỉ đạo"); "3. Tổng cục Thuế đề
+        # nghị Cục Thuế các tỉnh, thành phố": those asked.
+        if _ASSIGN.match(fold(body), chain[-1].end + 1):
+            return tuple(actors_in_text(body).units)
         return tuple(_names(body, chain))
     return tuple(split_unit_list(body))
 
