@@ -30,7 +30,7 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve(db: Path | str, *, uploads: Path | None = None, token: str | None = None, today: dt.date | None = None,
-          inbox: Path | None = None, log: Path | None = None) -> Iterator[str]:
+          inbox: Path | None = None, budget: float | None = None, log: Path | None = None) -> Iterator[str]:
     """Yield the base URL ("http://127.0.0.1:PORT") of a running server over ``db``."""
     port = free_port()
     command = [sys.executable, "-m", "extractor", "serve", "--db", str(db), "--port", str(port)]
@@ -40,6 +40,8 @@ def serve(db: Path | str, *, uploads: Path | None = None, token: str | None = No
         command += ["--inbox", str(inbox)]
     if today is not None:
         command += ["--today", today.isoformat()]
+    if budget is not None:
+        command += ["--budget", str(budget)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("NOTICE_EXTRACTOR_TOKEN", None)
     if token is not None:

@@ -15,6 +15,7 @@ import httpx
 
 from .conftest import CORPUS, ROOT
 from .server import serve
+from .test_budget import slow_notice
 
 SEED = CORPUS / "txt" / "bac-son-tb-cchc-2023.txt"  # limits of 2023: overdue
 LETTER = "laocai-cv-vp-ubnd-de-nghi-bao-cao-kcn-ccn"  # due 12/6/2026: due soon
@@ -93,3 +94,15 @@ def test_with_an_inbox_an_upload_is_filed_by_the_running_watch(tmp_path: Path) -
     finally:
         watch.terminate()
         watch.wait(timeout=15)
+
+
+def test_an_upload_over_its_budget_is_refused_and_the_server_goes_on(tmp_path: Path) -> None:
+    slow = slow_notice(tmp_path / "slow.txt")  # seconds of work, against half a second
+    with serve(tmp_path / "register.db", uploads=tmp_path / "uploads", today=TODAY, budget=0.5) as base, \
+            httpx.Client(base_url=base, timeout=120) as api:
+        started = time.monotonic()
+        refused = post(api, slow)
+        assert refused.status_code == 422 and refused.json()["stage"] == "budget", refused.text
+        assert time.monotonic() - started < 30
+        assert post(api, SEED).status_code == 201  # the next upload is extracted as ever
+        assert api.get("/api/notices").json()["count"] == 1

@@ -19,9 +19,10 @@ token, CSRF, the host and origin checks — is :mod:`.security`'s; the JSON API 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -39,12 +40,13 @@ from starlette.templating import Jinja2Templates
 
 from ..parsers import MAX_INPUT_BYTES, SUPPORTED_SUFFIXES
 from ..register import STATUSES, Register, TaskFilter
+from ..runners.budget import DEFAULT_BUDGET
 from ..runners.common import content_hash
 from . import api, charts, exports, service
 from .labels import EVENT_LABELS, FORMAT_LABELS, OUTCOME_LABELS, STATUS_LABELS, size_label, vndate
 from .marking import marked_text
 from .security import CSRF_FIELD, LOGIN_COOKIE, LOGIN_HOURS, CsrfFailure, Guard, GuardMiddleware, Responder, cookie_header
-from .uploads import FORM_OVERHEAD, BodyTooLarge, UploadRefused, limited, too_large
+from .uploads import FORM_OVERHEAD, BodyTooLarge, Extraction, UploadRefused, limited, too_large
 
 HERE = Path(__file__).parent
 log = logging.getLogger("extractor.web")
@@ -70,12 +72,15 @@ def safe_next(value: Any, default: str = "/") -> str:
 
 def create_app(register: Register, *, token: str | None = None, inbox: Path | None = None, uploads: Path | None = None,
                max_bytes: int = MAX_INPUT_BYTES, today: Callable[[], dt.date] | None = None,
-               allowed_hosts: frozenset[str] | None = None, debug: bool = False) -> Starlette:
+               allowed_hosts: frozenset[str] | None = None, budget: float | None = DEFAULT_BUDGET,
+               debug: bool = False) -> Starlette:
     """The application over ``register``. ``inbox``: uploads go there for ``watch``; else they are
-    kept in ``uploads`` and extracted here. ``allowed_hosts``: Host names accepted (None: any)."""
+    kept in ``uploads`` and extracted here, each within ``budget`` seconds. ``allowed_hosts``:
+    Host names accepted (None: any)."""
     guard = Guard(token=token, allowed_hosts=allowed_hosts)
     s = service.Settings(register=register, guard=guard, inbox=inbox, max_bytes=max_bytes,
-                         uploads=uploads or Path("uploads").resolve(), today=today or dt.date.today)
+                         uploads=uploads or Path("uploads").resolve(), today=today or dt.date.today,
+                         extraction=Extraction(budget))
     templates = _templates(guard)
 
     def page(request: Request, template: str, status: int = 200, /, **context: Any) -> Response:
@@ -312,8 +317,18 @@ def create_app(register: Register, *, token: str | None = None, inbox: Path | No
         Mount("/api", routes=api.routes(s)),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if s.inbox is None:
+            s.extraction.start()
+        try:
+            yield
+        finally:
+            s.extraction.close()  # the extraction worker does not outlive the server
+
     app = Starlette(debug=debug, routes=routes,
                     middleware=[Middleware(GuardMiddleware, guard=guard, refuse=refuse)],
-                    exception_handlers={CsrfFailure: on_csrf, HTTPException: on_http, Exception: on_error})
+                    exception_handlers={CsrfFailure: on_csrf, HTTPException: on_http, Exception: on_error},
+                    lifespan=lifespan)
     app.state.settings = s
     return app

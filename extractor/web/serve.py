@@ -13,7 +13,10 @@ import sys
 from pathlib import Path
 
 from ..runners.batch import iso_day
+from ..runners.budget import DEFAULT_BUDGET
 from . import TOKEN_ENV
+
+STOP_SECONDS = 3
 
 
 def default_uploads(db: str) -> Path:
@@ -41,6 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "'NAME-uploads/'; for a database URL, ./notice-uploads)")
     parser.add_argument("--token", help=f"the password pages and API ask for (default: ${TOKEN_ENV}); required "
                                         f"unless listening on 127.0.0.1")
+    parser.add_argument("--budget", type=float, default=DEFAULT_BUDGET, metavar="SECONDS",
+                        help=f"time allowed to extract one upload; past it the upload is refused with that cause "
+                             f"(default {DEFAULT_BUDGET:g}; 0: no limit)")
     parser.add_argument("--today", type=iso_day, default=None, metavar="YYYY-MM-DD",
                         help="the date deadlines are measured against, for reports and demonstrations "
                              "(default: each day's own date)")
@@ -70,13 +76,16 @@ def run(args: argparse.Namespace) -> int:
     # On loopback only loopback names may come in the Host header (DNS rebinding); elsewhere the token guards.
     hosts = LOOPBACK_NAMES | {args.host.strip("[]").lower()} if is_loopback(args.host) else None
     app = create_app(register, token=token, inbox=Path(args.inbox).resolve() if args.inbox else None,
-                     uploads=uploads, allowed_hosts=hosts,
+                     uploads=uploads, allowed_hosts=hosts, budget=args.budget,
                      today=(lambda: args.today) if args.today else None)
     shown_host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"notice-extractor serve: http://{shown_host}:{args.port}/ (register {args.db}; "
           f"{'uploads into ' + args.inbox if args.inbox else 'uploads kept in ' + str(uploads)})", file=sys.stderr)
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level="info", server_header=False)
+        # A stop (SIGTERM, Ctrl+C) waits this long for requests in hand, then abandons them:
+        # an upload being extracted is not worth holding the server for (its file is kept).
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info", server_header=False,
+                    timeout_graceful_shutdown=STOP_SECONDS)
     finally:
         register.close()
     return 0

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,7 @@ from ..register import STATUSES, Register, TaskFilter, TaskView, notice_label
 from ..register.identity import task_ids
 from .labels import STATUS_LABELS
 from .security import Guard
-from .uploads import Saved, UploadRefused, check_type, discard, extract, into_inbox, keep, safe_name, too_large
+from .uploads import Extraction, UploadRefused, check_type, discard, into_inbox, keep, safe_name, too_large
 
 FILTER_FIELDS = ("unit", "status", "due_within", "issuer", "month", "words")
 MAX_FILTER_CHARS = 300
@@ -42,7 +41,7 @@ class Settings:
     inbox: Path | None = None
     max_bytes: int = MAX_INPUT_BYTES
     today: Callable[[], dt.date] = dt.date.today
-    extracting: threading.Lock = field(default_factory=threading.Lock)
+    extraction: Extraction = field(default_factory=Extraction)
 
 
 # --- filters ---------------------------------------------------------------------------------
@@ -164,14 +163,10 @@ async def file_upload(s: Settings, upload: Any) -> Filed:
             discard(saved, s.uploads)  # the register keeps the copy it was first given
         return Filed(name, saved.sha256, known, "known_file", saved.path)
     try:
-        record = await run_in_threadpool(_extract_one, s, saved, name)
+        record = await run_in_threadpool(s.extraction.record, saved, name)
     except BaseException:
         discard(saved, s.uploads)
         raise
     result = await run_in_threadpool(s.register.add, record)
     return Filed(name, saved.sha256, result.notice_id, result.outcome, saved.path)
 
-
-def _extract_one(s: Settings, saved: Saved, name: str) -> dict[str, Any]:
-    with s.extracting:
-        return extract(saved, name)

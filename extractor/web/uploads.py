@@ -3,9 +3,12 @@
 With ``--inbox`` the file is put into the inbox that ``watch`` reads, atomically (written under
 a hidden ``.part`` name that ``watch`` ignores, then renamed, which ``watch`` sees as a whole
 file), and ``watch`` extracts it. Without an inbox it is kept in the uploads folder (so that the
-register can offer the original for download) and extracted here, in a worker thread, by the
-pipeline's :func:`~extractor.pipeline.extract_file` and :func:`~extractor.validate.validated_json`:
-the same two calls every runner makes. No extraction logic lives in the web package.
+register can offer the original for download) and extracted here, by the same call that
+`extract`, `watch` and `batch` make for a document (:func:`~extractor.runners.budget.process_within_or_exit`:
+the pipeline and validation within the time budget), in one worker process of its own
+(:class:`Extraction`): a hostile upload (a 2,000-page drawing sent to OCR, a decompression
+bomb) fails past its budget or takes its worker down, never the server. No extraction logic
+lives in the web package.
 
 Limits come first and from the parsers' own: the size (:data:`~extractor.parsers.MAX_INPUT_BYTES`,
 counted while the body arrives, so a huge upload is cut off rather than spooled to disk) and
@@ -18,10 +21,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import tempfile
+import threading
 import unicodedata
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -29,10 +36,9 @@ from typing import IO, Any
 from starlette.requests import Request
 from starlette.types import Message
 
-from ..errors import ExtractionError
 from ..parsers import MAX_INPUT_BYTES, SUPPORTED_SUFFIXES
-from ..pipeline import extract_file
-from ..validate import validated_json
+from ..runners.budget import DEFAULT_BUDGET, process_within_or_exit
+from ..runners.common import warm
 from ..write import FILE_MODE
 from .labels import STAGE_CAUSES, size_label
 
@@ -169,14 +175,56 @@ def keep(source: IO[bytes], filename: str, uploads: Path, *, limit: int = MAX_IN
         raise
 
 
-def extract(saved: Saved, filename: str) -> dict[str, Any]:
-    """The validated record of a kept upload, decoded; :class:`UploadRefused` with a Vietnamese
-    cause when the pipeline refuses it. Blocking: call it in a worker thread."""
-    try:
-        return json.loads(validated_json(extract_file(saved.path)))
-    except ExtractionError as exc:
-        cause = STAGE_CAUSES.get(exc.stage, "Không xử lý được tệp.")
-        raise UploadRefused(filename, cause, detail=exc.message, status=422, stage=exc.stage) from None
+class Extraction:
+    """Uploads extracted one at a time in a worker process, each within ``budget`` seconds
+    (None or 0: no limit). The process is started with the server, or at the first upload
+    (spawned: the server's threads are not forked), and kept; one that died is replaced at the
+    next upload."""
+
+    def __init__(self, budget: float | None = DEFAULT_BUDGET) -> None:
+        self.budget = budget
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def record(self, saved: Saved, filename: str) -> dict[str, Any]:
+        """The validated record of a kept upload, decoded; :class:`UploadRefused` with a
+        Vietnamese cause when the pipeline refuses it. Blocking: call it in a worker thread."""
+        with self._lock:
+            try:
+                result = self._started().submit(process_within_or_exit, str(saved.path), self.budget).result()
+            except BrokenProcessPool:
+                self._pool = None
+                raise UploadRefused(filename, STAGE_CAUSES["budget"], status=422, stage="budget",
+                                    detail="the extraction process ended before the document was done "
+                                           "(over its time budget, or out of memory)") from None
+        if result.json is None:
+            cause = STAGE_CAUSES.get(result.stage or "", "Không xử lý được tệp.")
+            raise UploadRefused(filename, cause, detail=result.error or "", status=422, stage=result.stage or "")
+        return json.loads(result.json)
+
+    def start(self) -> None:
+        """Start the worker now (the server starts), so that the first upload finds it warm."""
+        with self._lock:
+            self._started().submit(os.getpid)
+
+    def _started(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # Word lists and the validator load before the first budget starts (runners.common.warm).
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=warm)
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the worker (the server is shutting down); a document in hand is abandoned."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            processes = list((getattr(pool, "_processes", None) or {}).values())  # (shutdown forgets them)
+            pool.shutdown(wait=False, cancel_futures=True)  # an idle worker ends by itself
+            for process in processes:
+                process.join(timeout=0.5)
+                if process.is_alive():  # busy with a document: not left running past the server
+                    process.terminate()
+                    process.join(timeout=5)
 
 
 def discard(saved: Saved, uploads: Path) -> None:
