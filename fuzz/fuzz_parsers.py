@@ -3,8 +3,9 @@
     .venv/bin/python fuzz/fuzz_parsers.py TARGET [libFuzzer options, e.g. -max_total_time=60]
 
 TARGET is one of: txt, docx, pdf, html, pipeline (a text through every stage). Each run is
-seeded from the corpus files of its format (copied into ``fuzz/work/TARGET/``, where the
-fuzzer also keeps what it finds worth keeping). Bad input must end in an ``ExtractionError``
+seeded from the corpus files of its format (copied into ``fuzz/work/TARGET/``, or
+``$FUZZ_WORK/TARGET/``, where the fuzzer also keeps what it finds worth keeping; the tests give
+a fresh folder, so that their short run is the same on every machine). Bad input must end in an ``ExtractionError``
 (the one-line error users see); anything else -- another exception, a crash, a hang past
 libFuzzer's ``-timeout``, memory past ``-rss_limit_mb`` -- is a finding: libFuzzer writes the
 input to ``fuzz/work/crash-*`` and stops. Every finding becomes a regression test in
@@ -14,6 +15,7 @@ runs a second, and those backends are external programs with their own timeouts.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -45,7 +47,7 @@ PARSERS = {"txt": TextParser(), "docx": DocxParser(), "pdf": PdfParser(), "html"
 
 
 def seed(target: str) -> Path:
-    work = ROOT / "fuzz" / "work" / target
+    work = Path(os.environ.get("FUZZ_WORK") or ROOT / "fuzz" / "work") / target
     work.mkdir(parents=True, exist_ok=True)
     for folder in SEEDS[target]:
         for path in sorted(folder.glob("*")) if folder.is_dir() else []:
