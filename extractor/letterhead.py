@@ -21,9 +21,10 @@ _TYPES = alternation(table("doc_types")["types"] + table("doc_types")["legal_typ
 # (Party documents: number, hyphen, symbol). The type may lead, with the colon ("Nghị quyết số:
 # 110/2023/QH15"; a portal's title "Quyết định số 1961/2019/QĐ-UBND tỉnh Kiên Giang" is no
 # number line); OCR reads the colon as "l" or ";"; a symbol may be spaced ("Số:42582 /BTC - TCT").
+# A blank number's slash may be lost to OCR ("Số: KH-UBND"; after the colon only).
 NUMBER_LINE = re.compile(
     rf"^(?:(?:{_TYPES})\s+số\s*:|[Ss]ố\s*[:;l]?)\s*"
-    r"(?P<num>\d+[a-zA-Z]?)?\s*(?P<sep>[/-])\s*(?P<sym>[\dA-ZĐ][^\s|,]*(?:\s+-\s+[A-ZĐ][^\s|,]*)*)")
+    r"(?:(?P<num>\d+[a-zA-Z]?)?\s*(?P<sep>[/-])|(?<=:)\s*(?=[A-ZĐ]{1,8}-[A-ZĐ]{2}))\s*(?P<sym>[\dA-ZĐ][^\s|,]*(?:\s+-\s+[A-ZĐ][^\s|,]*)*)")
 
 # "Hà Nội, ngày 05 tháng 4 năm 2024"; a draft leaves day, month or year blank ("ngày … tháng 4
 # năm 2025", "ngày tháng năm"); OCR and web copies lose diacritics ("thang", "nam").
@@ -90,8 +91,20 @@ _MOTTO_START = re.compile(r"\s*(?:C[OÔỘ]NG\s*H[OÒ]A|Độc\s+lập|ĐỘC\s+
 
 
 def without_motto(line: str) -> str:
-    """An issuer line with the motto flattened onto it cut off ("BỘ TÀI CHÍNH CỘNG HÒA XÃ HỘI …")."""
-    return _MOTTO_START.sub("", line) if has_motto(line) else line
+    """An issuer line with the motto flattened onto it cut off ("BỘ TÀI CHÍNH CỘNG HÒA XÃ HỘI …"),
+    also when the motto wraps after a few words ("VĂN PHÒNG CHÍNH PHỦ CỘNG HOÀ XÃ HỘI CHỦ")."""
+    if has_motto(line):
+        return _MOTTO_START.sub("", line)
+    m = _MOTTO_START.search(line)
+    start = letters_only(m.group()) if m else ""
+    return line[:m.start()] if m and len(start) >= 7 and any(k.startswith(start) for k in _mottos()) else line
+
+
+def is_motto_piece(line: str) -> bool:
+    """A line that is only a piece of a motto wrapped over lines in a narrow column ("NGHĨA
+    VIỆT NAM", "HỘI CHỦ NGHĨA VIỆT NAM", "VIỆT NAM"): no issuer's name."""
+    letters = letters_only(line)
+    return len(letters) >= 6 and any(letters in m for m in _mottos())
 
 
 def is_rule(text: str) -> bool:

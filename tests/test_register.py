@@ -76,6 +76,33 @@ def test_one_notice_in_three_formats_is_one_notice_with_three_files(register: Re
     assert register.add(record_of(paths[0])).outcome == "known_file"  # the same bytes are filed once
 
 
+# A meeting's conclusions whose scan misread its Roman headings ("II.", "III." for "I.", "II."):
+# the tasks' places must agree for the four files to be one notice.
+CONCLUSIONS = "laocai-tb-vp-ket-luan-ct-ubnd-cum-cong-nghiep"
+
+
+@pytest.fixture(scope="module")
+def four_formats(tesseract: None) -> list[dict]:
+    return [record_of(p) for p in (CORPUS / "txt" / f"{CONCLUSIONS}.txt",
+                                   CORPUS / "rendered" / "docx" / f"{CONCLUSIONS}.docx",
+                                   CORPUS / "rendered" / "pdf" / f"{CONCLUSIONS}.pdf",
+                                   CORPUS / "rendered" / "scan" / f"{CONCLUSIONS}.pdf")]
+
+
+def test_one_notice_as_txt_docx_pdf_and_scan_is_one_notice_with_one_task_set(register: Register,
+                                                                             four_formats: list[dict]) -> None:
+    first = register.add(four_formats[0], received=dt.datetime(2026, 5, 4, 9))
+    done = register.tasks(today=dt.date(2026, 5, 4))[0]
+    register.set_done(done.id, True, "Đã xong", at=dt.datetime(2026, 5, 5, 9))
+    results = [first] + [register.add(r, received=dt.datetime(2026, 5, 6, 9)) for r in four_formats[1:]]
+    assert [r.outcome for r in results] == ["new_notice", "same_content", "same_content", "same_content"]
+    assert register.notice_ids() == [first.notice_id] and {r.version for r in results} == {1}
+    assert sorted(f.format for f in register.files(first.notice_id)) == ["docx", "pdf", "pdf", "txt"]
+    tasks = register.tasks(today=dt.date(2026, 5, 6))
+    assert len(tasks) == len(four_formats[0]["tasks"])  # one set, not four
+    assert next(t for t in tasks if t.id == done.id).status == "done"  # the clerk's mark stays
+
+
 def test_a_new_version_keeps_the_clerks_work_on_the_tasks_still_there(register: Register, seed: dict) -> None:
     first = register.add(seed, received=dt.datetime(2023, 10, 25, 9))
     tasks = register.tasks(today=dt.date(2023, 10, 25))
@@ -106,6 +133,18 @@ def test_a_fixed_typo_keeps_the_task_ids(register: Register, seed: dict) -> None
     fixed["tasks"][0]["text"] = fixed["tasks"][0]["text"].replace("CCHC", "CCHC ", 1)
     assert register.add(fixed).outcome == "same_content"
     assert [t.id for t in register.tasks()] == before
+
+
+def test_an_issuer_not_read_is_no_other_issuer(register: Register, seed: dict) -> None:
+    letter = copy.deepcopy(seed)
+    letter["notice"]["number"], letter["notice"]["issuer"] = "12", "ỦY BAN NHÂN DÂN HUYỆN BẮC SƠN"
+    first = register.add(letter)
+    unread = copy.deepcopy(letter)
+    unread["notice"]["source"]["sha256"], unread["notice"]["issuer"] = "d" * 64, None
+    assert register.add(unread).notice_id == first.notice_id
+    other = copy.deepcopy(unread)
+    other["notice"]["source"]["sha256"], other["notice"]["number"] = "c" * 64, "999"
+    assert register.add(other).outcome == "new_notice"  # another number is another notice
 
 
 def test_status_against_the_day_with_recurring_and_relative_limits(register: Register, seed: dict) -> None:

@@ -44,11 +44,14 @@ class Identity:
 
     def matches(self, other: Identity) -> bool | None:
         """The same notice, read from another file: number and date agree, the rest is alike.
-        None when only the texts can tell (blank number, no subject)."""
+        None when only the texts can tell (blank number, no subject). An issuer not read at all
+        (a scan's stamp or logo between it and the motto) is no other issuer when the number
+        and symbol agree: they name the notice on their own."""
         if (self.number, self.date) != (other.number, other.date):
             return False
-        if not all(_alike(a, b) for a, b in ((self.issuer, other.issuer), (self.doc_type, other.doc_type),
-                                             (self.symbol, other.symbol))):
+        if not all(_alike(a, b) for a, b in ((self.doc_type, other.doc_type), (self.symbol, other.symbol))):
+            return False
+        if not _alike(self.issuer, other.issuer) and not (self.number and self.symbol and "" in (self.issuer, other.issuer)):
             return False
         if self.number:
             return True

@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
-from ..letterhead import AUTHORITY, NUMBER_LINE, PLACE_DATE, SUBJECT_LINE, is_signer_title, without_motto
+from ..letterhead import AUTHORITY, NUMBER_LINE, PLACE_DATE, SUBJECT_LINE, is_motto_piece, is_signer_title, without_motto
 from ..paragraphs import Paragraph
 from ..structure import Structure
 from ..vnnum import safe_date
@@ -17,6 +17,8 @@ from ..vntext import fold
 from ..vocab import alternation, table
 
 _MOTTO_PHRASE = re.compile(r"Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+phúc\s*", re.IGNORECASE)
+_BARE_DATE = re.compile(r"\s*,?\s*ng[aà]y\s+(?P<d>\d{1,2})\s+th[aá]ng\s+(?P<m>\d{1,2})\s+n[aă]m\s+(?P<y>\d{4})",
+                        re.IGNORECASE)
 _MOTTO_TAIL = re.compile(r"^.*(?:Hạnh phúc|Hạnh Phúc|HẠNH PHÚC)\s*")
 # A web portal's own line naming the document it shows: "(Theo Công văn số 2052/UBND-KT, ngày 06/5/2024)".
 _PORTAL_CITATION = re.compile(
@@ -77,6 +79,7 @@ def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
     # A two-column header read row by row puts the motto inside the place-date line
     # ("Quảng Bình, Độc lập - Tự do - Hạnh phúc ngày 25 tháng 5 năm 2015").
     head_lines += [_MOTTO_PHRASE.sub("", line) for line in head_lines if _MOTTO_PHRASE.search(line)]
+    number_rest = ""  # what follows the symbol on the number line
     for line in head_lines:
         m = NUMBER_LINE.match(line)
         if m and meta.symbol is None:
@@ -85,6 +88,7 @@ def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
             # "59/1999/QĐ-UB": the letters after the year; Party "12-TB/TU": all of it.
             symbol = re.sub(r"\s+", "", symbol)
             meta.symbol = (symbol.split("/")[-1] if m.group("sep") == "/" else symbol).strip(" .,")
+            number_rest = line[m.end():]
         m = PLACE_DATE.search(line)
         # A narrow column wraps the year onto the next line: the whole paragraph then has it.
         if m and meta.issued_year is None and (meta.place is None or m.group("y")):
@@ -92,6 +96,11 @@ def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
             meta.issued_year = int(m.group("y")) if m.group("y") else None
             if m.group("d") and m.group("m") and m.group("y"):
                 meta.issued_date = safe_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    if meta.issued_date is None and (m := _BARE_DATE.match(number_rest)):
+        # A two-column header read row by row, the place wrapped away: "Số: 08/CT-UBND ngày 25
+        # tháng 5 năm 2015" / "Quảng Bình,". The number line's date is the issue date.
+        meta.issued_year = int(m.group("y"))
+        meta.issued_date = safe_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
     for i, p in enumerate(header):
         f = fold(p.text)
         if p.text.isupper() and meta.doc_type is None:
@@ -126,12 +135,13 @@ def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
         if NUMBER_LINE.match(line) or PLACE_DATE.search(line):
             break
         line = without_motto(line)  # "BỘ TÀI CHÍNH CỘNG HÒA XÃ HỘI …": both columns on one line
-        if not line.strip() or fold(line).startswith(("cộng h", "độc lập")):
+        if not line.strip() or fold(line).startswith(("cộng h", "độc lập")) or is_motto_piece(line):
             continue  # the national motto, read between the issuer's lines in a two-column header
         if line.isupper() and any(c.isalpha() for c in line):
             line = line.strip(" |")
-            if issuer_lines and _locality_start().match(line):
-                issuer_lines[-1] += " " + line  # "ỦY BAN NHÂN DÂN" / "HUYỆN BẮC SƠN" is one name
+            if issuer_lines and (_locality_start().match(line) or " " not in line):
+                # "ỦY BAN NHÂN DÂN" / "HUYỆN BẮC SƠN" is one name; so is "ỦY BAN NHÂN" / "DÂN"
+                issuer_lines[-1] += " " + line
             else:
                 issuer_lines.append(line)
     if issuer_lines:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..base import Block
 from .furniture import mark_page_numbers, mark_running_lines
 from .model import Page
-from .ocr_fixes import fix_ocr_acronyms, repair_headings, repair_labels
+from .ocr_fixes import fix_ocr_acronyms, repair_headings, repair_labels, repair_numbers
 from .tables import link_tables
 from .text import rejoin_hyphens
 from .zones import ordered_lines
@@ -40,4 +40,4 @@ def assemble_pages(pages: list[Page]) -> list[Block]:
             elif line.text:
                 blocks.append(Block(text=line.text, page=page.number, kind="line", furniture=line.furniture))
     ocr_pages = {page.number for page in pages if page.ocr}
-    return repair_headings(repair_labels(blocks, ocr_pages), ocr_pages) if ocr_pages else blocks
+    return repair_headings(repair_numbers(repair_labels(blocks, ocr_pages), ocr_pages), ocr_pages) if ocr_pages else blocks

@@ -1,9 +1,10 @@
-"""Repairs of OCR damage that only the whole document shows: acronyms, Roman numerals, list letters.
+"""Repairs of OCR damage that only the whole document shows: acronyms, Roman numerals, list
+letters and numbers.
 
 Each line's words are checked as they are read (:mod:`..ocr.correction`); what needs the
 document is done here, once all its pages are laid out: an acronym misread once takes the
-spelling the document uses elsewhere; Roman-numbered headings and lettered list items whose
-labels OCR misread take the numbers and letters that fit between their neighbours.
+spelling the document uses elsewhere; Roman-numbered headings, numbered and lettered list items
+whose labels OCR misread take the numbers and letters that fit between their neighbours.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from .grids import CellLine
 from .model import Page
 
 _ROMAN_VALUES = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
-_ROMAN_HEADING = re.compile(r"^([IVXHl1|\[\]!]{1,5})(\.?)\s+(\S+)")
-_ROMAN_LOOKALIKE = ocr.ROMAN_LOOKALIKE
+_ROMAN_HEADING = re.compile(r"^([IVXHLl1|\[\]!]{1,5})(\.?)\s+(\S+)")
+# A capital "L" for "I" only in a heading written "L. Về …": "L" is no Roman numeral of a notice.
+_ROMAN_LOOKALIKE = {**ocr.ROMAN_LOOKALIKE, ord("L"): "I"}
 
 
 def _heading_word(word: str) -> bool:
@@ -27,29 +29,56 @@ def _heading_word(word: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
+def _roman_heading(block: Block, ocr: bool) -> tuple[re.Match[str], int] | None:
+    """The heading's label and its value (0: no numeral), if the line is a Roman-numbered heading:
+    a heading in capitals ("II NHIỆM VỤ"), or one in sentence case with its period ("I. Về …")."""
+    m = _ROMAN_HEADING.match(block.text)
+    if m is None or not (_heading_word(m.group(3)) or (m.group(2) and m.group(3)[:1].isupper())):
+        return None
+    if not any(c in "IVX" for c in m.group(1)) and not (ocr and m.group(1) == "L" and m.group(2)):
+        return None
+    numeral = m.group(1).translate(_ROMAN_LOOKALIKE) if ocr else m.group(1)
+    return m, _ROMAN_VALUES.index(numeral) + 1 if numeral in _ROMAN_VALUES else 0
+
+
 def repair_headings(blocks: list[Block], ocr_pages: set[int]) -> list[Block]:
-    """Roman-numbered headings ("II. NHIỆM VỤ") that OCR misread ("I[.", "II NHIỆM", a third
-    "I" lost): numerals are written with I, V, X only, and they count up."""
+    """Roman-numbered headings ("II. NHIỆM VỤ") that OCR misread ("I[.", "II NHIỆM", "L. Về", a
+    third "I" lost, a stroke added): numerals are written with I, V, X only, they count up, and
+    they start at I."""
     out = list(blocks)
     previous = 0
+    found: list[tuple[int, re.Match[str], int]] = []  # the OCR'd headings: block, label, value
     for i, block in enumerate(out):
         if block.kind != "line" or block.furniture:
             continue
-        m = _ROMAN_HEADING.match(block.text)
-        if m is None or not any(c in "IVX" for c in m.group(1)) or not _heading_word(m.group(3)):
+        heading = _roman_heading(block, block.page in ocr_pages)
+        if heading is None:
             continue
-        numeral = m.group(1).translate(_ROMAN_LOOKALIKE) if block.page in ocr_pages else m.group(1)
-        value = _ROMAN_VALUES.index(numeral) + 1 if numeral in _ROMAN_VALUES else 0
+        m, value = heading
         if block.page in ocr_pages and previous and value <= previous < len(_ROMAN_VALUES):
             value = previous + 1  # "I.", "II.", then "II." again: the third
         if not value:
             continue
         if block.page in ocr_pages:
-            text = f"{_ROMAN_VALUES[value - 1]}. " + block.text[m.start(3):]
-            if text != block.text:
-                out[i] = replace(block, text=text)
+            found.append((i, m, value))
         previous = value
+    values = [value for _, _, value in found]
+    if len(values) >= 2 and values == list(range(2, len(values) + 2)) and not _first_misread(out[:found[0][0]]):
+        # "II. ĐÁNH GIÁ", "III. NHIỆM VỤ" and no "I.": a stroke too many on the first, and the
+        # second taken as the third; sections are numbered from I.
+        found = [(i, m, value - 1) for i, m, value in found]
+    for i, m, value in found:
+        text = f"{_ROMAN_VALUES[value - 1]}. " + out[i].text[m.start(3):]
+        if text != out[i].text:
+            out[i] = replace(out[i], text=text)
     return out
+
+
+def _first_misread(blocks: list[Block]) -> bool:
+    """Whether a line before the first heading could be heading I misread beyond repair ("1.
+    ĐÁNH GIÁ", "[. ĐÁNH GIÁ"): then the headings after it are numbered right."""
+    return any(b.kind == "line" and (m := _ROMAN_HEADING.match(b.text)) is not None and _heading_word(m.group(3))
+               for b in blocks)
 
 
 _LETTERS = "abcdđefghijklmnopqrstuvwxyz"
@@ -80,6 +109,27 @@ def repair_labels(blocks: list[Block], ocr_pages: set[int]) -> list[Block]:
         for offset, (i, m) in enumerate(suspects):
             letter = _LETTERS[_LETTERS.index(a) + 1 + offset]
             out[i] = replace(out[i], text=f"{letter}) " + out[i].text[m.end():])
+    return out
+
+
+_NUMBER_LABEL = re.compile(r"^(\d{1,2})\.\s")
+_COMMA_LABEL = re.compile(r"^(\d{1,2}),\s+(?=[^\W\d_])")
+
+
+def repair_numbers(blocks: list[Block], ocr_pages: set[int]) -> list[Block]:
+    """A numbered item whose period OCR read as a comma ("2, Khó khăn" after "1. Quy định"):
+    the number that follows the last item's, at the start of a line and before a capital."""
+    out = list(blocks)
+    previous = 0
+    for i, block in enumerate(out):
+        if block.kind != "line" or block.furniture:
+            continue
+        if m := _NUMBER_LABEL.match(block.text):
+            previous = int(m.group(1))
+        elif (m := _COMMA_LABEL.match(block.text)) and block.page in ocr_pages and previous \
+                and int(m.group(1)) == previous + 1 and block.text[m.end()].isupper():
+            out[i] = replace(block, text=f"{m.group(1)}. " + block.text[m.end():])
+            previous += 1
     return out
 
 
