@@ -51,6 +51,7 @@ SLOW: dict[str, frozenset[str]] = {
     # Every `python -m extractor batch` starts a pool of workers (2-5 s); `archive` and `reference`
     # (session) are a batch over ~60 notices (4-7 s), then killed, resumed or run on Dask (6-18 s).
     "test_batch.py": frozenset({"archive", "reference", "test_resume_redoes_only_what_is_missing_or_changed",
+                                "test_resume_with_a_folder_added_keeps_what_is_done",
                                 "test_a_dying_worker_fails_its_file_only", "test_all_good_is_exit_0"}),
     "test_inputs.py": frozenset({"batch", "test_one_writer_per_output_folder",
                                  "test_a_full_disk_is_one_clear_line_not_a_traceback"}),

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from extractor import cli
+from extractor.register.units import canonical_unit, locality_of
 from extractor.runners import batch
 from extractor.runners.common import DocumentResult, content_hash, process_file
 from extractor.runners.lock import LOCK_NAME
@@ -134,7 +135,7 @@ def test_outputs_tables_and_exit_status(archive: Path, reference: tuple[Path, su
     assert errors == [f"error: {f['path']}: {f['error']} [{f['stage']}]" for f in failures]
     assert "\r" not in result.stderr  # no progress bar when stderr is not a terminal
 
-    # tasks.jsonl: every task of every record, records in input order.
+    # tasks.jsonl: every task of every record, records in input order; a copy names its first file.
     records = [json.loads((out / e["out"]).read_text(encoding="utf-8"))
                for e in map(json.loads, (out / batch.JOURNAL_NAME).read_text(encoding="utf-8").splitlines()) if e["ok"]]
     lines = [json.loads(line) for line in (out / "tasks.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -142,17 +143,34 @@ def test_outputs_tables_and_exit_status(archive: Path, reference: tuple[Path, su
     assert [r["notice"]["source"]["path"] for r in records] == [str(p) for p in inputs if p not in bad]
     first = lines[0]
     notice = records[0]["notice"]
-    assert (first["notice_id"], first["number"], first["symbol"], first["issued_date"], first["issuer"]) == (
-        notice["id"], notice["number"], notice["symbol"], notice["issued_date"], notice["issuer"])
+    assert (first["notice_id"], first["number"], first["symbol"], first["issued_date"], first["issuer"], first["copy_of"]) == (
+        notice["id"], notice["number"], notice["symbol"], notice["issued_date"], notice["issuer"], None)
+    copy_of = {line["source"]: line["copy_of"] for line in lines}
+    # The archive holds each notice as TXT, rendered DOCX and, for some, the original DOCX/PDF:
+    # the seed's text is a copy of its DOCX rendering (read first: docx/ sorts before txt/), and
+    # the first file of a notice is never a copy.
+    assert copy_of[str(archive / "txt" / "bac-son-tb-cchc-2023.txt")] == str(archive / "docx" / "rendered" / "bac-son-tb-cchc-2023.docx")
+    assert all(copy_of.get(first) is None for first in set(copy_of.values()) if first)
 
-    # summary.json counts.
-    tasks = [t for r in records for t in r["tasks"]]
+    # summary.json counts: each notice once, however many files it came in (a file's stem names
+    # its notice here: the same notice in each folder).
+    distinct = [r for r in records if copy_of.get(r["notice"]["source"]["path"]) is None and r["tasks"]]
+    tasks = [t for r in distinct for t in r["tasks"]]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["documents"] == len(inputs) and summary["failed"] == len(bad)
     assert summary["succeeded"] == len(records) == len(inputs) - len(bad)
-    assert summary["tasks"] == len(tasks) > 500
-    units = Counter(u for t in tasks for u in set(t["responsible_units"]))
-    assert summary["tasks_per_responsible_unit"] == dict(units) and list(summary["tasks_per_responsible_unit"].values()) == sorted(units.values(), reverse=True)
+    notices = {Path(r["notice"]["source"]["path"]).name.split(".")[0] for r in records} - {"summary"}  # the seed's copy
+    assert summary["notices"] == len(notices) < len(records) and summary["merged"] == len(records) - len(notices)
+    assert summary["tasks"] == len(tasks) > 250
+    units: Counter[str] = Counter()  # by the register's key of each unit
+    for r in distinct:
+        locality = locality_of(r["notice"]["issuer"], r["notice"]["place"])
+        for t in r["tasks"]:
+            units.update({u.key for u in (canonical_unit(n, locality) for n in t["responsible_units"]) if u})
+    counted = summary["tasks_per_responsible_unit"]
+    assert {canonical_unit(name).key: n for name, n in counted.items()} == dict(units)
+    assert list(counted.values()) == sorted(units.values(), reverse=True)
+    assert not {"Đỗ Mạnh Cường", "Công an tỉnh Lào Cai"} & set(counted)  # a person is no unit; one unit, one name
     months = Counter(d["date"][:7] for t in tasks for d in t["deadlines"] if d["date"])
     assert summary["deadlines_per_month"] == dict(sorted(months.items())) and months
     firsts = [min((d["date"] for d in t["deadlines"] if d["date"]), default=None) for t in tasks]
@@ -191,6 +209,7 @@ def test_the_spreadsheet(reference: tuple[Path, subprocess.CompletedProcess[str]
     assert sheet.column_dimensions["D"].width >= 40 and sheet.column_dimensions["A"].width <= 6
 
     lines = [json.loads(line) for line in (out / "tasks.jsonl").read_text(encoding="utf-8").splitlines()]
+    lines = [line for line in lines if line["copy_of"] is None]  # the sheet holds each notice once
     rows = list(sheet.iter_rows(min_row=2))
     assert len(rows) == len(lines) and [r[0].value for r in rows[:4]] == [1, 2, 3, 4]
     col = {name: n for n, name in enumerate(HEADERS)}
@@ -354,6 +373,32 @@ def test_resume_redoes_only_what_is_missing_or_changed(tmp_path: Path) -> None:
     assert record["notice"]["source"]["sha256"] == content_hash(changed)
     assert after["bac-son-tb-cchc-2023.json"] == before["bac-son-tb-cchc-2023.json"]
     assert after["laocai-cv-sct-don-doc-bao-cao-hoa-chat.json"] == before["laocai-cv-sct-don-doc-bao-cao-hoa-chat.json"]
+
+
+def test_resume_with_a_folder_added_keeps_what_is_done(tmp_path: Path) -> None:
+    """An analyst adds a folder to the command: what the first run did is recognised, though
+    its output names move under the folders' common parent; the copy in the new folder is
+    merged; leaving a folder of the first run out is refused."""
+    first, added = tmp_path / "2023", tmp_path / "2024"
+    for folder, names in ((first, ("bac-son-tb-cchc-2023.txt", "laocai-cv-193-ubnd-kt-quan-ly-vlncn.txt")),
+                          (added, ("laocai-cv-sct-don-doc-bao-cao-hoa-chat.txt", "bac-son-tb-cchc-2023.txt"))):
+        folder.mkdir()
+        for name in names:
+            shutil.copy(CORPUS / "txt" / name, folder / name)
+    out = tmp_path / "out"
+    assert run_batch(str(first), "--out", str(out), "--jobs", "1").returncode == 0
+    done = (out / "laocai-cv-193-ubnd-kt-quan-ly-vlncn.json").read_bytes()
+    result = run_batch(str(first), str(added), "--out", str(out), "--jobs", "1", "--resume")
+    assert result.returncode == 0 and "(2 extracted, 2 already done)" in result.stderr, result.stderr
+    assert "3 notices (1 copies or other formats of one merged)" in result.stderr
+    assert (out / "2023" / "laocai-cv-193-ubnd-kt-quan-ly-vlncn.json").read_bytes() == done
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("[!.]*.json") if p.name != "summary.json") == [
+        "2023/bac-son-tb-cchc-2023.json", "2023/laocai-cv-193-ubnd-kt-quan-ly-vlncn.json",
+        "2024/bac-son-tb-cchc-2023.json", "2024/laocai-cv-sct-don-doc-bao-cao-hoa-chat.json"]
+    again = run_batch(str(first), str(added), "--out", str(out), "--jobs", "1", "--resume")
+    assert "(0 extracted, 4 already done)" in again.stderr, again.stderr
+    left = run_batch(str(added), "--out", str(out), "--resume")
+    assert left.returncode == 2 and f"{first} is not given" in left.stderr
 
 
 def test_dask_engine_equals_the_local_engine(archive: Path, reference: tuple[Path, subprocess.CompletedProcess[str]],

@@ -75,6 +75,7 @@ def test_three_inputs_with_one_name_get_three_records(tmp_path: Path, command: s
         rows = [json.loads(line) for line in (out / "tasks.jsonl").read_text(encoding="utf-8").splitlines()]
         assert sorted({r["source"] for r in rows}) == sorted(str(s) for s in sources)
         assert len(rows) == 3 * len(records["x.json"]["tasks"])
+        assert {r["copy_of"] for r in rows} == {None}  # three dates: three notices, not copies
 
 
 def test_a_name_with_a_newline_stays_on_one_error_line(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from alembic.migration import MigrationContext
 from extractor import extract_file
 from extractor.register import Register, TaskFilter
 from extractor.register.tables import Base
+from extractor.register.units import canonical_unit
 from extractor.validate import to_json
 
 from . import postgres
@@ -177,6 +178,18 @@ def test_units_are_merged_and_persons_are_not_units(register: Register, seed: di
     assert not any("Cường" in n for n in names)
     both = register.tasks(TaskFilter(unit="UBND các xã, thị trấn"))
     assert {t.text for t in both} >= {record["tasks"][0]["text"], record["tasks"][1]["text"]}
+
+
+@pytest.mark.parametrize(("name", "locality", "shown"), [
+    ("Công an tỉnh Lào Cai", "tỉnh lào cai", "Công an tỉnh"),  # the issuer's locality, with its level
+    ("Công an tỉnh Lào Cai", "lào cai", "Công an tỉnh"),  # only the place line's name
+    ("Công an tỉnh Yên Bái", "lào cai", "Công an tỉnh Yên Bái"),  # another province stays
+    ("UBND huyện Bắc Sơn", "huyện bắc sơn", "Ủy ban nhân dân huyện"),
+    ("Giám đốc Sở Nội vụ", None, "Sở Nội vụ"),
+])
+def test_the_notices_own_locality_adds_nothing_to_a_unit(name: str, locality: str | None, shown: str) -> None:
+    unit = canonical_unit(name, locality)
+    assert unit is not None and unit.name == shown
 
 
 def test_filters(register: Register, seed: dict) -> None:

@@ -45,6 +45,27 @@ def locality_of(issuer: str | None, place: str | None) -> str | None:
     return fold(place) if place else None
 
 
+def _place_name(locality: str) -> str:
+    """'lào cai' of 'tỉnh lào cai' (a locality with its level) or of 'lào cai' (a place alone)."""
+    for level in sorted(_levels(), key=len, reverse=True):
+        if locality.startswith(level + " "):
+            return locality[len(level) + 1:]
+    return locality
+
+
+def _level_before(key: str, place: str) -> str | None:
+    """The level word the place name ends ``key`` after ("công an tỉnh lào cai" → "tỉnh")."""
+    if not key.endswith(" " + place):
+        return None
+    head = key[:len(key) - len(place) - 1]
+    return next((level for level in sorted(_levels(), key=len, reverse=True) if head.endswith(" " + level)), None)
+
+
+@cache
+def _levels() -> tuple[str, ...]:
+    return tuple(fold(level) for level in table("units")["localities"])
+
+
 def canonical_unit(name: str, locality: str | None = None) -> CanonicalUnit | None:
     """The unit a spelling names, or None for a person or a fragment."""
     persons, posts, abbreviations = _patterns()
@@ -62,9 +83,10 @@ def canonical_unit(name: str, locality: str | None = None) -> CanonicalUnit | No
     for pattern, full in abbreviations:
         shown = pattern.sub(full, shown)
     key = fold(shown)
-    if locality and " " in locality and key.endswith(" " + locality):
-        # "Công an tỉnh Lào Cai" in a notice of tỉnh Lào Cai is "Công an tỉnh".
-        key = key[:len(key) - len(locality) + locality.index(" ")]
+    place = _place_name(locality) if locality else ""
+    if place and _level_before(key, place):
+        # "Công an tỉnh Lào Cai" in a notice of tỉnh Lào Cai (or of place "Lào Cai") is "Công an tỉnh".
+        key = key[:len(key) - len(place) - 1]
         shown = shown[:len(key)]
     key = re.sub(r"^các\s+", "", key)
     return CanonicalUnit(key=key, name=shown[:1].upper() + shown[1:])

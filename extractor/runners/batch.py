@@ -347,6 +347,43 @@ def _finished(item: Item, entry: Entry | None, out_dir: Path) -> bool:
             and content_hash(item.source) == entry.sha256)
 
 
+def _left_out(inputs_path: Path, given: list[str]) -> str | None:
+    """An input of the run in ``inputs_path`` that ``given`` neither names nor holds in a folder."""
+    try:
+        before = json.loads(inputs_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return str(inputs_path)
+    return next((p for p in before if not any(Path(p).is_relative_to(g) for g in given)), None)
+
+
+def _renamed(items: list[Item], entries: dict[str, Entry], previous: dict[str, Entry], out_dir: Path) -> dict[str, Entry]:
+    """Inputs done by the previous run under another output name: a folder added to the command
+    moves every name under the folders' common parent ("x.json" becomes "txt/x.json"). Their
+    records are moved to the new names (through temporary names: an old name may be a new
+    one) and they count as done; the journal follows."""
+    done = {(str(Path(e.path).resolve()), e.sha256): e for e in previous.values() if e.ok}
+    moves: list[tuple[Entry, Item]] = []
+    for item in items:
+        if item.out in entries:
+            continue
+        entry = done.get((str(item.source.resolve()), content_hash(item.source)))
+        if entry is not None and entry.out != item.out and (out_dir / entry.out).is_file():
+            moves.append((entry, item))
+    staged = []
+    for n, (entry, item) in enumerate(moves):
+        tmp = out_dir / f".{JOURNAL_NAME}.move-{n}.tmp"  # (a killed run leaves it to _remove_temporaries)
+        os.replace(out_dir / entry.out, tmp)
+        staged.append((tmp, entry, item))
+    out: dict[str, Entry] = {}
+    for tmp, entry, item in staged:
+        (out_dir / item.out).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, out_dir / item.out)
+        out[item.out] = Entry(item.out, str(item.source), entry.sha256, True, entry.tasks)
+    return out
+
+
 class Assembler:
     """Feeds the tables in input order while the run goes on: a frontier follows the first
     input whose outcome is not known yet. Records are re-read from DIR (one in memory at a time),
@@ -417,11 +454,12 @@ def _locked_batch(items: list[Item], paths: list[str], out_dir: Path, started: f
     """The run, while this process alone writes ``out_dir``."""
     journal_path = out_dir / JOURNAL_NAME
     inputs_path = out_dir / INPUTS_NAME
-    given = json.dumps(sorted(str(Path(p).resolve()) for p in paths), ensure_ascii=False, indent=1) + "\n"
-    if resume and inputs_path.exists() and inputs_path.read_text(encoding="utf-8") != given:
+    given_paths = sorted(str(Path(p).resolve()) for p in paths)
+    given = json.dumps(given_paths, ensure_ascii=False, indent=1) + "\n"
+    if resume and (left_out := _left_out(inputs_path, given_paths)):
         # Another archive's tables would replace these while its records stayed beside them.
-        raise UsageError(f"{out_dir} holds a batch run of other inputs ({INPUTS_NAME}); --resume continues the "
-                         "same inputs only: choose another --out")
+        raise UsageError(f"{out_dir} holds a batch run of other inputs ({INPUTS_NAME}: {shown(left_out)} is not given); "
+                         "--resume continues a run and may add inputs, not leave one out: choose another --out")
     if journal_path.exists() and not resume:
         raise UsageError(f"{out_dir} holds a batch run already ({JOURNAL_NAME}); pass --resume to continue or "
                          "update it, or choose another --out")
@@ -431,6 +469,7 @@ def _locked_batch(items: list[Item], paths: list[str], out_dir: Path, started: f
         if resume and journal_path.exists():
             _remove_temporaries(out_dir)
         entries = {i.out: previous[i.out] for i in items if _finished(i, previous.get(i.out), out_dir)}
+        entries.update(_renamed(items, entries, previous, out_dir))
         del previous
         todo = [i for i in items if i.out not in entries]
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -483,7 +522,8 @@ def _locked_batch(items: list[Item], paths: list[str], out_dir: Path, started: f
     write_atomic(out_dir / SUMMARY_NAME, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
 
     print(f"batch: {tables.documents} documents ({len(todo)} extracted, {skipped} already done), "
-          f"{tables.succeeded} succeeded, {tables.failed} failed, {tables.tasks} tasks; "
+          f"{tables.succeeded} succeeded, {tables.failed} failed; {tables.notices} notices "
+          f"({tables.merged} copies or other formats of one merged), {tables.tasks} tasks; "
           f"{wall:.1f} s -> {out_dir}", file=sys.stderr)
     for item in items:
         entry = entries[item.out]

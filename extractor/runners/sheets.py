@@ -9,11 +9,17 @@ a crash never leaves a half-written table under its real name.
 Formats:
 
 * ``tasks.jsonl``: one task per line, ``{"notice_id", "number", "symbol", "issued_date",
-  "issuer", "source", "task": {...the task object as in the notice's JSON...}}``: everything, for
-  programs.
+  "issuer", "source", "copy_of", "task": {...the task object as in the notice's JSON...}}``:
+  everything, for programs; ``copy_of`` names the first file of the same notice when this
+  record is a copy of it (another format, another name), else null.
 * ``tasks.csv`` and ``tasks.xlsx``: the task sheet people read and print, nine columns (see
   :mod:`.tasksheet`, which writes both and which other exports reuse). Trạng thái depends on
-  the day the sheet is made for (``today``; ``batch --today``).
+  the day the sheet is made for (``today``; ``batch --today``). Each notice's tasks appear
+  once: a copy of a notice already in the sheet (the same notice as TXT, DOCX, PDF and scan; the
+  same file under two names) adds no rows, and is counted in ``merged`` (see
+  :mod:`extractor.register.copies`); the summary's task counts are of these rows.
+
+Besides the counters, one small entry per distinct notice is kept to recognise its copies.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from ..register.copies import CopyIndex
+from ..register.units import canonical_unit, locality_of
 from .tasksheet import HEADERS, OVERDUE, STATUS_COLUMN, PendingFile, TaskSheet, csv_value, open_task_csv, task_row
 
 TASKS_JSONL = "tasks.jsonl"
@@ -52,8 +60,10 @@ class Tables:
         except BaseException:
             self.discard()
             raise
-        self.documents = self.succeeded = self.failed = self.tasks = self.overdue = 0
-        self.units: Counter[str] = Counter()
+        self.documents = self.succeeded = self.failed = self.tasks = self.overdue = self.notices = self.merged = 0
+        self._copies = CopyIndex()
+        self.units: Counter[str] = Counter()  # by the register's key of each unit
+        self._unit_names: dict[str, str] = {}
         self.without_unit = 0
         self.months: Counter[str] = Counter()
 
@@ -63,8 +73,9 @@ class Tables:
         return pending
 
     def add_record(self, record: dict[str, Any]) -> None:
-        """A succeeded notice: one row per task in every table."""
+        """A succeeded notice: one row per task in every table (a copy: in tasks.jsonl only)."""
         notice = record["notice"]
+        copy_of = self._copies.copy_of(record)
         head = {
             "notice_id": notice["id"],
             "number": notice.get("number"),
@@ -72,8 +83,18 @@ class Tables:
             "issued_date": notice.get("issued_date"),
             "issuer": notice.get("issuer"),
             "source": notice["source"]["path"],
+            "copy_of": copy_of,
         }
         assert self._jsonl.fh is not None
+        self.documents += 1
+        self.succeeded += 1
+        if copy_of is not None:
+            self.merged += 1
+            for task in record["tasks"]:
+                self._jsonl.fh.write(json.dumps({**head, "task": task}, ensure_ascii=False) + "\n")
+            return
+        self.notices += 1
+        locality = locality_of(notice.get("issuer"), notice.get("place"))
         for task in record["tasks"]:
             self.tasks += 1
             self._jsonl.fh.write(json.dumps({**head, "task": task}, ensure_ascii=False) + "\n")
@@ -82,13 +103,15 @@ class Tables:
             assert self._book is not None
             self._book.append(cells)
             self.overdue += cells[STATUS_COLUMN] == OVERDUE
-            units = task.get("responsible_units") or []
-            self.units.update(dict.fromkeys(units, 1))
+            # Counted under the register's name of each unit (one unit written two ways is one;
+            # persons and fragments are no units).
+            units = [u for u in (canonical_unit(name, locality) for name in task.get("responsible_units") or []) if u]
+            for unit in units:
+                self._unit_names.setdefault(unit.key, unit.name)  # shown as first written
+            self.units.update({unit.key for unit in units})
             if not units:
                 self.without_unit += 1
             self.months.update(d["date"][:7] for d in task.get("deadlines") or [] if d.get("date"))
-        self.documents += 1
-        self.succeeded += 1
 
     def add_failure(self, path: str, stage: str | None, error: str | None) -> None:
         assert self._failures.fh is not None
@@ -102,8 +125,11 @@ class Tables:
             "documents": self.documents,
             "succeeded": self.succeeded,
             "failed": self.failed,
+            "notices": self.notices,
+            "merged": self.merged,
             "tasks": self.tasks,
-            "tasks_per_responsible_unit": dict(sorted(self.units.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "tasks_per_responsible_unit": {self._unit_names[key]: n for key, n in
+                                           sorted(self.units.items(), key=lambda kv: (-kv[1], kv[0]))},
             "tasks_without_responsible_unit": self.without_unit,
             "deadlines_per_month": dict(sorted(self.months.items())),
             "status_date": self.today.isoformat(),
