@@ -81,6 +81,7 @@ WARNING_GLOSSES: Mapping[str, str] = {
     "text_layer_repaired": "lớp chữ của PDF bị lỗi, đã sửa",
     "text_layer_replaced_by_ocr": "lớp chữ của PDF bị lỗi, đã đọc bằng OCR",
     "scan_text_layer_only": "bản quét chỉ đọc lớp chữ có sẵn",
+    "text_layer_not_vietnamese": "lớp chữ ẩn của bản quét không phải tiếng Việt (mất dấu)",
     "foreign_content_skipped": "bỏ qua nội dung nhúng không đọc được",
 }
 

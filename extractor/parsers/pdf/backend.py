@@ -26,7 +26,11 @@ Why it is built this way:
   systems often embed fonts whose ToUnicode map is wrong ("6Ӣ CÔNG 7+ѬѪ1*" for "SỞ CÔNG
   THƯƠNG"). Such pages are read by OCR instead (:mod:`.ocr_reader`), and then repaired from
   their own glyph codes where OCR's votes decode them all (:mod:`.glyphs`, :mod:`.repair`);
-  without OCR they are dropped with a warning rather than passed on as text.
+  without OCR they are dropped with a warning rather than passed on as text. A font that is
+  only partly broken ("ng‡y", "th·ng" here and there, whole lines of it dropped) is repaired the
+  same way, from an OCR reading of its page, which is otherwise not used.
+* **A scan's hidden text layer must be Vietnamese.** A scanner's OCR in another language leaves
+  the words without their marks; such a page is read by OCR as if it had no text layer.
 * Nothing here joins wrapped lines into paragraphs: a later stage does that for every format.
   Page furniture is kept, marked ``furniture=True``, so that it can be traced.
 """
@@ -42,6 +46,7 @@ import pypdfium2 as pdfium
 from ...diagnostics import Diagnostic, parse_warning
 from ...errors import InputError
 from ...syllables import syllable_score
+from .. import ocr
 from ..base import Backend, ParsedDocument
 from ..layout import Page, assemble_pages
 from . import glyphs
@@ -61,6 +66,10 @@ class _BrokenPage:
     index: int
     after_signature: bool
     words: list[tuple[glyphs.GlyphKey, ...]]
+    # A readable page with some broken lines: its OCR reading (for the votes only), and how many
+    # lines its text layer lost, to be named if the repair fails.
+    partial: ocr.OcrPage | None = None
+    lost_lines: int = 0
 
 
 def _repair_broken_pages(document: pdfium.PdfDocument, pages: list[Page], broken: list[_BrokenPage],
@@ -73,14 +82,26 @@ def _repair_broken_pages(document: pdfium.PdfDocument, pages: list[Page], broken
         try:
             result = read_page(document, page.index, after_signature=page.after_signature, repair=mapping)
         except TEXT_ERRORS:
+            result = PageResult(error="repair failed")
+        repaired = result.page is not None and not result.garbled
+        if page.partial is not None and not (repaired and result.garbled_lines < page.lost_lines):
+            warnings.append(_lines_unreadable(page.lost_lines, page.index + 1))
             continue
-        if result.page is not None and not result.garbled:
+        if repaired and result.page is not None:
             pages[page.position] = result.page
-            reader.repaired(page.index + 1)
+            if page.partial is not None:
+                reader.partly_repaired(page.index + 1, page.partial)
+            else:
+                reader.repaired(page.index + 1)
             if result.garbled_lines:
                 warnings.append(parse_warning("lines_undecoded", f"{result.garbled_lines} line(s) with glyphs that "
                                               "could not be decoded skipped", [page.index + 1]))
     return warnings
+
+
+def _lines_unreadable(count: int, number: int) -> Diagnostic:
+    return parse_warning("lines_unreadable", f"{count} line(s) with unreadable text (broken font encoding) skipped",
+                         [number])
 
 
 class PdfParser(Backend):
@@ -129,21 +150,28 @@ class PdfParser(Backend):
                     warnings.append(parse_warning("page_unreadable", f"could not be read ({result.error}); skipped",
                                                   [number]))
                     continue
-                if result.page is not None and result.garbled_lines:
-                    warnings.append(parse_warning(
-                        "lines_unreadable", f"{result.garbled_lines} line(s) with unreadable text (broken font "
-                        "encoding) skipped", [number]))
-                if result.page is not None and not result.scanned:
+                if result.page is not None and not (result.scanned or result.foreign):
+                    if result.garbled_lines:  # a partly broken font: repaired with OCR's help, if it can be
+                        read = reader.read_for_votes(document, index)
+                        words = None
+                        if read is not None:
+                            with contextlib.suppress(*TEXT_ERRORS):
+                                words = glyph_words(document, index, read, votes)
+                        if words is None:
+                            warnings.append(_lines_unreadable(result.garbled_lines, number))
+                        else:
+                            broken.append(_BrokenPage(len(pages), index, before, words, read, result.garbled_lines))
                     pages.append(result.page)
                     continue
                 # No usable text layer: none, garbage, or a few stamped words on a scan.
                 if result.empty and is_blank(document, index):
                     reader.blank.append(number)
                     continue
-                kind = "garbled" if result.garbled else "scanned" if result.scanned else "empty"
+                kind = ("garbled" if result.garbled else "scanned" if result.scanned else "foreign" if result.foreign
+                        else "empty")
                 page = reader.read(document, index, kind)
                 if page is None and result.page is not None:
-                    page = result.page  # the stamped words are still worth having
+                    page = result.page  # the stamped words, or the foreign layer, are still worth having
                 if page is not None:
                     if kind == "garbled" and reader.last is not None:
                         with contextlib.suppress(*TEXT_ERRORS):

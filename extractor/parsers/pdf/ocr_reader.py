@@ -1,7 +1,7 @@
 """OCR for the pages of one PDF that have no usable text layer, and what to tell the user about them.
 
-A page with no text layer, a garbage one, or a few stamped words on a scan is rendered and read
-by OCR (:mod:`..ocr`), then laid out like any other page (:func:`..layout.page_from_ocr`). The
+A page with no text layer, a garbage one, a few stamped words on a scan, or a scan's hidden OCR
+layer in another language is rendered and read by OCR (:mod:`..ocr`), then laid out like any other page (:func:`..layout.page_from_ocr`). The
 reader keeps count of what happened to each such page -- read, repaired, unread for want of
 Tesseract, failed, blank, read with low confidence -- and turns it into warnings, or into the
 reason the whole document is refused.
@@ -30,6 +30,7 @@ _KIND_PROBLEM = {
     "garbled": "text layer unreadable (broken font encoding)",
     "empty": "no text layer (scanned?)",
     "scanned": "mostly an image (scanned?)",
+    "foreign": "scan whose hidden text layer is not Vietnamese (words without their marks: OCR in another language?)",
 }
 
 
@@ -48,11 +49,37 @@ class OcrReader:
         self._confidence_sum = 0.0
         self._words = 0
         self._repaired: list[int] = []  # garbage text layers repaired with the OCR's help
+        self._partly: list[int] = []  # text layers with some garbage lines, repaired so
+        self._replaced: list[int] = []  # foreign text layers replaced by OCR
         self.last: ocr.OcrPage | None = None  # the OCR reading of the page last read
 
     def repaired(self, number: int) -> None:
         self._recovered.remove(number)
         self._repaired.append(number)
+
+    def read_for_votes(self, document: pdfium.PdfDocument, index: int) -> ocr.OcrPage | None:
+        """The OCR reading of a page whose text layer is mostly readable, to repair the rest of it
+        from; None when OCR is unavailable or fails (the page keeps its text layer)."""
+        if ocr.unavailable_reason() is not None:
+            return None
+        try:
+            return _ocr_page(document, index)
+        except ocr.OcrError:
+            return None
+
+    def partly_repaired(self, number: int, read: ocr.OcrPage) -> None:
+        """A page whose broken lines were repaired from ``read``: it counts as read with OCR's help."""
+        self.pages.append(number)
+        self.pages.sort()
+        self._partly.append(number)
+        self._count(number, read)
+
+    def _count(self, number: int, read: ocr.OcrPage) -> None:
+        confidence = read.confidence or 0.0
+        if confidence < ocr.LOW_CONFIDENCE:
+            self._low.append((number, confidence))
+        self._confidence_sum += confidence * len(read.words)
+        self._words += len(read.words)
 
     def read(self, document: pdfium.PdfDocument, index: int, kind: str) -> Page | None:
         number = index + 1
@@ -79,11 +106,9 @@ class OcrReader:
         self.last = read
         if kind == "garbled":
             self._recovered.append(number)
-        confidence = read.confidence or 0.0
-        if confidence < ocr.LOW_CONFIDENCE:
-            self._low.append((number, confidence))
-        self._confidence_sum += confidence * len(read.words)
-        self._words += len(read.words)
+        elif kind == "foreign":
+            self._replaced.append(number)
+        self._count(number, read)
         return page
 
     def confidence(self) -> float | None:
@@ -94,9 +119,18 @@ class OcrReader:
         if self._repaired:
             out.append(parse_warning("text_layer_repaired", f"{_KIND_PROBLEM['garbled']}; repaired (its glyphs "
                                      "decoded with the help of OCR)", self._repaired))
+        if self._partly:
+            out.append(parse_warning("text_layer_repaired", "some lines of the text layer unreadable (broken font "
+                                     "encoding); repaired (their glyphs decoded with the help of OCR)", self._partly))
         if self._recovered:
             out.append(parse_warning("text_layer_replaced_by_ocr", f"{_KIND_PROBLEM['garbled']}; read by OCR instead",
                                      self._recovered))
+        if self._replaced:
+            out.append(parse_warning("text_layer_not_vietnamese", f"{_KIND_PROBLEM['foreign']}; read by OCR instead",
+                                     self._replaced))
+        if self._unread["foreign"]:
+            out.append(parse_warning("text_layer_not_vietnamese", f"{_KIND_PROBLEM['foreign']}; only its text layer "
+                                     f"was read; {ocr.INSTALL_HINT}", self._unread["foreign"]))
         for number in self._unread["garbled"]:
             out.append(parse_warning("page_unread_no_ocr", f"{_KIND_PROBLEM['garbled']}; skipped; {ocr.INSTALL_HINT}",
                                      [number]))
@@ -107,7 +141,7 @@ class OcrReader:
             out.append(parse_warning("scan_text_layer_only", f"{_KIND_PROBLEM['scanned']}; only its text layer was "
                                      f"read; {ocr.INSTALL_HINT}", self._unread["scanned"]))
         for kind, failures in self._failed.items():
-            rest = "only its text layer was read" if kind == "scanned" else "skipped"
+            rest = "only its text layer was read" if kind in ("scanned", "foreign") else "skipped"
             for number, reason in failures:
                 out.append(parse_warning("ocr_failed", f"{_KIND_PROBLEM[kind]}, and OCR failed ({reason}); {rest}",
                                          [number]))

@@ -4,7 +4,8 @@ Per-character boxes only where two columns may be: page 1 (issuer | national mot
 with a signature block ("Nơi nhận:" | "KT. CHỦ TỊCH") and the page after one (the block may
 run over), and pages whose stamped annotations were flattened. Lines that read as mojibake are
 skipped (:mod:`.quality`); a page that is mostly one image with a few stamped words is flagged
-as a scan, for OCR. Cell text of ruled tables comes from pdfium's character boxes, each
+as a scan, for OCR, and so is a scan whose hidden OCR layer is not Vietnamese (its words bare
+of marks: a scanner's OCR in another language), since the image is what was signed. Cell text of ruled tables comes from pdfium's character boxes, each
 character going to the cell that holds its centre, so it is the same text as the rest of the
 page; the page's ordinary lines are still built as before, so a table that turns out not to
 be a task table is left as they are.
@@ -33,7 +34,7 @@ from .adapter import (
     split_line,
     text_rotation,
 )
-from .quality import garbled, word_counts
+from .quality import garbled, unmarked, word_counts
 from .repair import UNDECODED, apply_repair
 from .rulings import page_rulings
 
@@ -55,6 +56,9 @@ class PageResult:
     # A few words of text on a page that is mostly one image: a scan with its number and date
     # stamped on as text (or a scanner's partial OCR). The page is read by OCR when possible.
     scanned: bool = False
+    # Mostly one image, under a text layer that is not Vietnamese (:func:`.quality.unmarked`):
+    # the layer is a scanner's OCR in another language; the image is read by OCR when possible.
+    foreign: bool = False
 
 
 # A page with fewer words than this in its text layer, and an image over this share of its
@@ -184,8 +188,9 @@ def read_page(
             counts = [word_counts(text[start:end]) for start, end in spans]
             if garbled(sum(c[0] for c in counts), sum(c[1] for c in counts), page=True):
                 return PageResult(garbled=True)
-            scanned = sum(len(text[start:end].split()) for start, end in spans[:_SCAN_MAX_WORDS]) < _SCAN_MAX_WORDS \
-                and image_share(page) >= _SCAN_IMAGE_SHARE
+            few = sum(len(text[start:end].split()) for start, end in spans[:_SCAN_MAX_WORDS]) < _SCAN_MAX_WORDS
+            scanned = few and image_share(page) >= _SCAN_IMAGE_SHARE
+            foreign = not few and unmarked(text) and image_share(page) >= _SCAN_IMAGE_SHARE
             transform = Transform(page, text_rotation(textpage, text, spans))
             width, height = transform.size
             result = Page(number=index + 1, width=width, height=height)
@@ -212,7 +217,8 @@ def read_page(
             if not result.rows:
                 return PageResult(empty=True)
             result.grids = _read_grids(page, transform, text, readable, charbox)
-            return PageResult(page=result, garbled_lines=garbled_lines, signature=signature, scanned=scanned)
+            return PageResult(page=result, garbled_lines=garbled_lines, signature=signature, scanned=scanned,
+                              foreign=foreign)
         finally:
             textpage.close()
     finally:

@@ -5,6 +5,12 @@ Signed PDFs from provincial systems often embed fonts whose ToUnicode map is wro
 lines, are recognised by the share of words that cannot be Vietnamese (odd scripts,
 impossible casing, impossible syllables) and are dropped with a warning -- or read by OCR, or
 repaired -- rather than passed on as text.
+
+A hidden text layer can also be of another language: a scanner's OCR run in English leaves
+Vietnamese words without their marks ("Uy ban nhan dan tinh", "S6: 2496"). Such words are
+well-formed syllables, so they pass the mojibake test; but written Vietnamese marks most of its
+syllables (two in three words or more on every page of the corpus, a tenth in an English OCR
+layer), so a page whose syllables are nearly all bare is not Vietnamese text (:func:`unmarked`).
 """
 
 from __future__ import annotations
@@ -56,6 +62,27 @@ def _word_verdict(token: str) -> str | None:
     if "odd" in verdicts:
         return "odd"
     return "good" if "good" in verdicts else "neutral"
+
+
+@lru_cache(maxsize=1 << 16)
+def _marked(token: str) -> bool | None:
+    """Whether a Vietnamese syllable carries a mark (a tone, or the letters ă â đ ê ô ơ ư);
+    None for anything that is not a syllable (codes, acronyms, mojibake)."""
+    if _word_verdict(token) != "good":
+        return None
+    return any(unicodedata.combining(c) or c == "đ" for c in unicodedata.normalize("NFD", token.lower()))
+
+
+# At least this many syllables, fewer than this share of them marked: not Vietnamese text.
+_MIN_SYLLABLES = 20
+_MIN_MARKED_SHARE = 0.3
+
+
+def unmarked(text: str) -> bool:
+    """True when ``text`` has enough syllables to judge and too few of them carry a mark:
+    Vietnamese with its marks lost (OCR in another language), not Vietnamese as written."""
+    verdicts = [m for token in text.split() if (m := _marked(token)) is not None]
+    return len(verdicts) >= _MIN_SYLLABLES and sum(verdicts) < _MIN_MARKED_SHARE * len(verdicts)
 
 
 def word_counts(text: str) -> tuple[int, int]:
