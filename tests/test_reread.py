@@ -3,6 +3,7 @@ their slant and sheared upright, lines with a barely read word; the better readi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from extractor.parsers import ocr
-from extractor.parsers.ocr import OcrWord, recognition, reread
+from extractor.parsers.ocr import OcrWord, names, recognition, reread
 from extractor.parsers.ocr import tesseract as tesseract_engine
 
 from .conftest import CORPUS
@@ -188,3 +189,44 @@ def test_italic_criterion_heading_in_a_page_image_reads_its_number(tesseract: No
     text = ocr.recognise(image, 300).text
     assert "Tiêu chí thành phần 8.1.1 mức độ phát triển doanh nghiệp" in text
     assert "được phân bổ để thực hiện tự chủ" in text
+
+
+# --- names read again as raw lines (parsers/ocr/names.py) ---------------------------------------
+
+def _signature(name: str, confidence: float = 93.0) -> list[OcrWord]:
+    """The recipients' last line and the signer's name read as one text line (two columns)."""
+    words = [_word("-", 100, 900, 110, 7), _word("Lưu:", 120, 900, 200, 7), _word("VT.", 210, 900, 260, 7)]
+    left = 900
+    for part in name.split():
+        words.append(_word(part, left, 900, left + 40 * len(part), 7, confidence))
+        left += 40 * len(part) + 30
+    return words
+
+
+def _raw_reader(text: str, confidence: float = 93.0) -> Callable[[Image.Image], list[OcrWord]]:
+    return lambda crop: [_word("_", 0, 5, 10, 1, 60.0)] + [
+        _word(part, 20 + 100 * n, 5, 100 + 100 * n, 1, confidence) for n, part in enumerate(text.split())]
+
+
+@pytest.mark.parametrize(("raw", "confidence", "expected"), [
+    ("Hoàng Văn Thuân", 93.0, "Hoàng Văn Thuân"),  # only a tone mark differs, and it is sure: taken
+    ("Hoàng Văn Thuân", 70.0, "Hoàng Văn Thuần"),  # not sure enough
+    ("Hoàng VănThuân", 93.0, "Hoàng Văn Thuần"),  # split otherwise: no word-for-word second opinion
+    ("Hoàng Văn Thuận", 60.0, "Hoàng Văn Thuần"),
+    ("Hoàng Văn Thuấn", 93.0, "Hoàng Văn Thuấn"),
+    ("Hoàng Văn Thuyên", 93.0, "Hoàng Văn Thuần"),  # other letters: not the same word
+])
+def test_a_name_read_again_as_a_raw_line_keeps_its_letters(raw: str, confidence: float, expected: str) -> None:
+    words = _signature("Hoàng Văn Thuần")
+    assert [[words[i].text for i in run] for run in names.name_lines(words)] == [["Hoàng", "Văn", "Thuần"]]
+    out = names.reread_names(Image.new("L", (2000, 1200), 255), words, _raw_reader(raw, confidence))
+    assert " ".join(w.text for w in out[3:]) == expected
+    assert [w.text for w in out[:3]] == ["-", "Lưu:", "VT."]
+
+
+def test_lines_that_are_no_name_are_not_read_again() -> None:
+    words = [_word("Sở", 100, 100, 150, 1), _word("Công", 160, 100, 250, 1), _word("Thương", 260, 100, 400, 1),
+             _word("chủ", 410, 100, 480, 1), _word("trì", 490, 100, 540, 1),
+             _word("Ngày", 100, 200, 200, 2), _word("15/5/2026", 210, 200, 400, 2)]
+    assert [[words[i].text for i in run] for run in names.name_lines(words)] == [["Sở", "Công", "Thương"]]
+    assert names.name_lines(words[5:]) == []

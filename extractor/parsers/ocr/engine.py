@@ -27,9 +27,11 @@ class OcrEngine(Protocol):
         """Why the engine cannot run here (one line), or None when it can read Vietnamese."""
         ...
 
-    def read_words(self, image: Image.Image, dpi: float, timeout: float, *, block: bool = False) -> list[OcrWord]:
-        """The words of ``image``: a page laid out as it comes, or with ``block`` one block of
-        text (a strip of cut-out lines read again). Raises :class:`.types.OcrError`."""
+    def read_words(self, image: Image.Image, dpi: float, timeout: float, *, block: bool = False,
+                   raw_line: bool = False) -> list[OcrWord]:
+        """The words of ``image``: a page laid out as it comes, with ``block`` one block of text
+        (a strip of cut-out lines read again), with ``raw_line`` one line read as it stands
+        (a name, see :mod:`.names`). Raises :class:`.types.OcrError`."""
         ...
 
     def orientation(self, image: Image.Image, timeout: float) -> int:

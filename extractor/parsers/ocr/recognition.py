@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from .engine import OcrEngine
 from .images import fit, grayscale
+from .names import reread_names
 from .recover import recover
 from .reread import reread
 from .rulings import erase_rulings, find_rulings
@@ -49,11 +50,11 @@ def recognise(image: Image.Image, dpi: float, *, timeout: float = PAGE_TIMEOUT, 
     return page
 
 
-def _read_strip(engine: OcrEngine, strip: Image.Image, dpi: float, timeout: float) -> list[OcrWord]:
-    """A strip of words to read again; nothing when the engine fails on it (the page's own
-    reading stands)."""
+def _read_strip(engine: OcrEngine, strip: Image.Image, dpi: float, timeout: float, *, raw_line: bool = False) -> list[OcrWord]:
+    """A strip of words (or one raw line) to read again; nothing when the engine fails on it
+    (the page's own reading stands)."""
     try:
-        return engine.read_words(strip, dpi, timeout, block=True)
+        return engine.read_words(strip, dpi, timeout, block=not raw_line, raw_line=raw_line)
     except OcrError:
         return []
 
@@ -70,6 +71,10 @@ def _read(image: Image.Image, dpi: float, timeout: float, *, tables: bool, engin
     def read_block(strip: Image.Image) -> list[OcrWord]:
         return _read_strip(engine, strip, dpi, timeout)
 
+    def read_line(strip: Image.Image) -> list[OcrWord]:
+        return _read_strip(engine, strip, dpi, timeout, raw_line=True)
+
     words += recover(cleaned, words, dpi, read_block)
     words = reread(cleaned, words, read_block)
+    words = reread_names(cleaned, words, read_line)
     return OcrPage(width=image.width, height=image.height, dpi=dpi, words=tuple(words), rulings=tuple(rulings))

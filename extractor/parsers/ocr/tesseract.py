@@ -131,9 +131,10 @@ class TesseractEngine:
         """Why Tesseract cannot run here, or None (asked once per process)."""
         return unavailable_reason()
 
-    def read_words(self, image: Image.Image, dpi: float, timeout: float, *, block: bool = False) -> list[OcrWord]:
+    def read_words(self, image: Image.Image, dpi: float, timeout: float, *, block: bool = False,
+                   raw_line: bool = False) -> list[OcrWord]:
         """The words Tesseract reads in ``image`` (see :meth:`.engine.OcrEngine.read_words`)."""
-        return _tesseract_words(image, dpi, timeout, psm=6 if block else 3)
+        return _tesseract_words(image, dpi, timeout, psm=13 if raw_line else 6 if block else 3)
 
     def orientation(self, image: Image.Image, timeout: float) -> int:
         """Degrees to turn the page clockwise, by Tesseract's OSD (0 if unsure)."""
