@@ -181,10 +181,10 @@ def _strings(value: object) -> list[str]:
 @lru_cache(maxsize=1)
 def domain_phrases() -> tuple[str, ...]:
     """The terms of the extractor's own data files: unit names, section words, deadline
-    phrases, document types."""
+    phrases, document types, terms of public administration."""
     data = resources.files("extractor").joinpath("data")
     phrases: list[str] = []
-    for name in ("units.json", "sections.json", "deadlines.json", "doc_types.json"):
+    for name in ("units.json", "sections.json", "deadlines.json", "doc_types.json", "terms.json"):
         with contextlib.suppress(FileNotFoundError, OSError, ValueError):
             phrases += _strings(json.loads(data.joinpath(name).read_text(encoding="utf-8")))
     return tuple(phrases)
