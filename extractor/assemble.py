@@ -5,11 +5,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import re
 
 from .diagnostics import Diagnostic
 from .models import (
     Criterion,
     Deadline,
+    DoubtfulWord,
     Figure,
     Meeting,
     Notice,
@@ -38,6 +40,49 @@ def _page_at(layout: Layout, offset: int) -> int | None:
             break
         page = p.page
     return page
+
+
+_WORD = re.compile(r"\S+")
+_EDGES = "\"'“”‘’()[]{}<>«».,;:!?…*"
+
+
+def _page_ranges(doc: ParsedDocument, layout: Layout) -> dict[int, list[tuple[int, int]]]:
+    """Where each page's lines are in ``layout.text``: a line's page is its parser block's."""
+    ranges: dict[int, list[tuple[int, int]]] = {}
+    for p in layout.paragraphs:
+        ends = [*p.line_starts[1:], p.end]
+        for start, end, block in zip(p.line_starts, ends, p.line_blocks, strict=False):
+            page = doc.blocks[block].page if 0 <= block < len(doc.blocks) else None
+            if page is not None and end > start:
+                ranges.setdefault(page, []).append((start, end))
+    return ranges
+
+
+def doubtful_words(doc: ParsedDocument, layout: Layout) -> list[DoubtfulWord]:
+    """The words OCR was unsure of, found again in ``layout.text``: on their page, the one of
+    the words of the same text that OCR read in the same place among them. A word the
+    dictionary check respelled is no longer there, and one whose namesakes on the page are
+    not all found again cannot be told from them: both are left out."""
+    if not doc.doubtful_words:
+        return []
+    ranges = _page_ranges(doc, layout)
+    places: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for page in {w.page for w in doc.doubtful_words}:
+        for start, end in ranges.get(page, []):
+            for m in _WORD.finditer(layout.text, start, end):
+                word = m.group().strip(_EDGES)
+                if word:
+                    at = m.start() + m.group().index(word)
+                    places.setdefault((page, word), []).append((at, at + len(word)))
+    out = []
+    for w in doc.doubtful_words:
+        word = w.text.strip(_EDGES)
+        found = places.get((w.page, word), [])
+        if len(found) == w.count or (len(found) == 1 and w.count == 1):
+            start, end = found[w.rank]
+            out.append(DoubtfulWord(text=layout.text[start:end], confidence=w.confidence,
+                                    span=Span(start=start, end=end, page=w.page)))
+    return out
 
 
 def notice_id(sha256: str) -> str:
@@ -84,7 +129,8 @@ def assemble(doc: ParsedDocument, layout: Layout, meta: NoticeMeta, tasks: list[
         id=nid,
         # Absolute, so the same file gives the same record from any working directory.
         source=Source(path=os.path.abspath(doc.path), format=doc.format, sha256=doc.sha256, pages=doc.pages,
-                      ocr_pages=list(doc.ocr_pages), ocr_confidence=doc.ocr_confidence),
+                      ocr_pages=list(doc.ocr_pages), ocr_confidence=doc.ocr_confidence,
+                      ocr_doubtful_words=doubtful_words(doc, layout)),
         doc_type=meta.doc_type, number=meta.number, symbol=meta.symbol, issuer=meta.issuer,
         parent_body=meta.parent_body, place=meta.place, issued_date=meta.issued_date, subject=meta.subject,
         signer=Signer(name=meta.signer_name, title=meta.signer_title, authority=meta.signer_authority),

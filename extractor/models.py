@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 # Moves with every change of the contract; tests/test_pipeline.py keeps a fingerprint of each
 # published schema, so a change that forgets to move it fails.
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 class Contract(BaseModel):
@@ -28,6 +28,14 @@ class Span(Contract):
     page: int | None = Field(default=None, ge=1, description="1-based page where the span starts, when known.")
 
 
+class DoubtfulWord(Contract):
+    """A word OCR read with low confidence: a place a reader should check against the original."""
+
+    text: str = Field(description="The word as it stands in the record's text; its span slices the text to it.")
+    confidence: float = Field(ge=0, le=100, description="OCR's confidence in the word (0-100).")
+    span: Span = Field(description="Where the word is in the record's text.")
+
+
 class Source(Contract):
     path: str = Field(description="Absolute path of the file read, so that the same file gives the same record "
                                   "from any working directory.")
@@ -38,6 +46,10 @@ class Source(Contract):
     pages: int | None = Field(default=None, ge=1, description="Number of pages, when the format has pages.")
     ocr_pages: list[int] = Field(default_factory=list, description="Pages whose text was read by OCR.")
     ocr_confidence: float | None = Field(default=None, ge=0, le=100, description="Mean OCR word confidence on those pages.")
+    ocr_doubtful_words: list[DoubtfulWord] = Field(
+        default_factory=list, description="Words of those pages that OCR read with low confidence (under 60), found "
+                                          "again in the record's text; words the dictionary check respelled, or that "
+                                          "could not be told from their namesakes, are left out.")
 
 
 class Signer(Contract):
@@ -172,7 +184,7 @@ class RecordWarning(Contract):
 class NoticeRecord(Contract):
     model_config = ConfigDict(extra="forbid", frozen=True, title="NoticeRecord")
 
-    schema_version: Literal["1.2"] = Field(default=SCHEMA_VERSION, description="Version of this contract.")
+    schema_version: Literal["1.3"] = Field(default=SCHEMA_VERSION, description="Version of this contract.")
     extractor_version: str = Field(description="Version of notice-extractor that wrote the record.")
     notice: Notice = Field(description="The document: what it is, who issued and signed it.")
     tasks: list[Task] = Field(description="The work the notice assigns, in document order.")

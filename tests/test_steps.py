@@ -17,7 +17,7 @@ from extractor.steps.metadata import read_metadata
 from extractor.steps.tasks import draft_tasks
 from extractor.structure import build_structure
 
-from .builders import NOTICE, layout
+from .builders import NOTICE, doc, layout
 from .conftest import CORPUS
 
 
@@ -107,3 +107,26 @@ def test_a_symbol_part_one_ocr_confusion_from_the_issuers_initials_is_read_as_th
     s = build_structure(layout(*_letter(issuer, number_line)))
     meta = read_metadata(s, addressee_units(s.header))
     assert (meta.issuer, meta.symbol) == (issuer, symbol)
+
+
+def test_words_ocr_was_unsure_of_are_found_again_on_their_page() -> None:
+    """The parse stage names the doubtful words as read (page, text, place among namesakes);
+    the record gives their spans in its text. One respelled since ("C)" is now "c)"), and one
+    whose namesakes were not all found again, are left out rather than guessed."""
+    from dataclasses import replace
+
+    from extractor.parsers.base import DoubtfulWord
+    from extractor.pipeline import extract_document
+
+    blocks = [replace(b, page=1 if n < 12 else 2) for n, b in enumerate(doc(*NOTICE).blocks)]
+    parsed = replace(doc(*NOTICE), blocks=tuple(blocks), pages=2, ocr_pages=(1, 2), doubtful_words=(
+        DoubtfulWord(page=1, text="đồng", rank=1, count=2, confidence=41.0),  # the second "đồng" on page 1
+        DoubtfulWord(page=2, text="kiểm", rank=0, count=1, confidence=55.5),
+        DoubtfulWord(page=2, text="C)", rank=0, count=1, confidence=30.0),  # no longer in the text
+        DoubtfulWord(page=1, text="ngày", rank=0, count=5, confidence=20.0),  # 5 read, 1 found: which?
+    ))
+    record = extract_document(parsed)
+    words = record.notice.source.ocr_doubtful_words
+    assert [(w.text, w.confidence, w.span.page) for w in words] == [("đồng", 41.0, 1), ("kiểm", 55.5, 2)]
+    assert record.text[words[0].span.start:].startswith("đồng chí Chủ tịch đã")  # the second "đồng" of page 1
+    assert record.text[words[1].span.start:].startswith("kiểm tra công tác")

@@ -194,6 +194,26 @@ def test_pages_read_by_ocr_are_marked_with_their_confidence(client: TestClient, 
     assert marks and all(m == "task ocr lowconf" for m in marks)  # every task of the seed is on page 1
 
 
+def test_words_ocr_was_unsure_of_are_underlined_where_they_are(client: TestClient, register: Register,
+                                                                records: dict[str, dict]) -> None:
+    scanned = copy.deepcopy(records[SEED.name])
+    text, task = scanned["text"], scanned["tasks"][0]
+    inside = text.index(" ", task["span"]["start"] + 5) + 1  # a word inside the first task
+    outside = text.index("THÔNG BÁO")  # and one in the letterhead, outside every task
+    words = [{"text": text[at:text.index(" ", at)], "confidence": c, "span": {"start": at, "end": text.index(" ", at), "page": 1}}
+             for at, c in ((inside, 41.0), (outside, 23.6))]
+    scanned["notice"]["source"].update(sha256="c" * 64, format="pdf", ocr_pages=[1], ocr_confidence=88.0,
+                                       ocr_doubtful_words=words)
+    scanned["notice"].update(number="98", symbol="OCR-UBND", subject="Bản quét khác")
+    nid = register.add(scanned).notice_id
+    page = client.get(f"/notices/{nid}").text
+    found = re.findall(r'<span class="doubtful" title="OCR không chắc chắn \((\d+)%\)[^"]*">([^<]+)</span>', page)
+    assert found == [("24", html.escape(words[1]["text"])), ("41", html.escape(words[0]["text"]))]
+    assert "2 từ OCR đọc không chắc chắn" in page
+    task_mark = page[page.index('id="span-'):]
+    assert '<span class="doubtful" title="OCR không chắc chắn (41%)' in task_mark.split("</mark>")[0]  # inside the task
+
+
 def test_markup_in_a_notice_is_shown_as_text(client: TestClient, register: Register, records: dict[str, dict]) -> None:
     hostile = copy.deepcopy(records[LETTER.name])
     hostile["notice"]["source"]["sha256"] = "a" * 64

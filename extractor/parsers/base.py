@@ -44,6 +44,19 @@ class Block:
     furniture: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class DoubtfulWord:
+    """A word OCR read with low confidence, as read: its page, its text, how many words of the
+    same text OCR read before it on that page and in all (to find it again among them), its
+    confidence."""
+
+    page: int
+    text: str
+    rank: int
+    count: int
+    confidence: float
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ParsedDocument:
     # The file's path, format and digest: empty as a backend reads, filled in by stamp().
@@ -56,6 +69,8 @@ class ParsedDocument:
     # Pages (1-based) whose text came from OCR, and the mean word confidence (0-100) there.
     ocr_pages: tuple[int, ...] = field(default=())
     ocr_confidence: float | None = None
+    # Words of those pages read with low confidence (under ocr.DOUBTFUL_WORD), in reading order.
+    doubtful_words: tuple[DoubtfulWord, ...] = field(default=())
 
 
 class Parser(Protocol):

@@ -14,7 +14,7 @@ from typing import ClassVar
 from ..diagnostics import Diagnostic, parse_warning
 from ..errors import InputError
 from . import ocr
-from .base import Backend, ParsedDocument
+from .base import Backend, DoubtfulWord, ParsedDocument
 from .layout import assemble_pages, page_from_ocr
 
 MAX_FRAMES = 500  # pages in one multi-page TIFF
@@ -77,6 +77,7 @@ class ImageParser(Backend):
         read_pages: list[int] = []
         nothing: list[int] = []
         low: list[tuple[int, float]] = []
+        doubtful: list[DoubtfulWord] = []
         confidence_sum, word_count = 0.0, 0
         frames = getattr(image, "n_frames", 1)
         if frames > MAX_FRAMES:
@@ -102,6 +103,7 @@ class ImageParser(Backend):
                     continue
                 pages.append(page)
                 read_pages.append(number)
+                doubtful.extend(ocr.doubtful_words(number, read))
                 confidence = read.confidence or 0.0
                 if confidence < ocr.LOW_CONFIDENCE:
                     low.append((number, confidence))
@@ -124,4 +126,5 @@ class ImageParser(Backend):
             warnings=tuple(warnings),
             ocr_pages=tuple(read_pages),
             ocr_confidence=round(confidence_sum / word_count, 1) if word_count else None,
+            doubtful_words=tuple(doubtful),
         )

@@ -10,8 +10,9 @@ text. The text inside a task's mark is exactly ``text[start:end]``, so what is h
 what the record's span says.
 
 Units have no spans in the record: a responsible unit is marked where its name, as the notice
-writes it, occurs inside its task's span (letter case aside). Words read by OCR have no
-confidence of their own in the record either: a task on a page read by OCR is marked as such.
+writes it, occurs inside its task's span (letter case aside). Words OCR read with low
+confidence (``source.ocr_doubtful_words``) are marked where they are, as deep in the marks as
+they fall; a task on a page read by OCR is marked as such.
 """
 
 from __future__ import annotations
@@ -101,6 +102,23 @@ def task_marks(text: str, tasks: Sequence[dict[str, Any]], *, numbers: Sequence[
     return top
 
 
+def _nest(marks: list[Mark], mark: Mark) -> bool:
+    """Add ``mark`` inside the mark that contains it (as deep as it goes), else beside the
+    others, unless it overlaps one."""
+    holder = next((m for m in marks if m.contains(mark)), None)
+    return _nest(holder.children, mark) if holder is not None else _place(marks, mark)
+
+
+def doubtful_marks(marks: list[Mark], text: str, words: Iterable[dict[str, Any]]) -> None:
+    """Mark the words OCR read with low confidence (the record's ``source.ocr_doubtful_words``)
+    wherever they are: inside a task, a deadline or a unit name, or in the plain text."""
+    for word in words:
+        span = word["span"]
+        if _fits(text, span["start"], span["end"]):
+            _nest(marks, Mark(span["start"], span["end"], "span", "doubtful",
+                              {"title": f"OCR không chắc chắn ({word['confidence']:.0f}%): hãy đối chiếu bản gốc"}))
+
+
 def render(text: str, marks: list[Mark], start: int = 0, end: int | None = None) -> Markup:
     """``text[start:end]`` escaped, with ``marks`` (disjoint, inside the range) drawn as elements."""
     end = len(text) if end is None else end
@@ -124,6 +142,7 @@ def marked_text(record: dict[str, Any], task_ids: Sequence[str | None], *, low_p
     text: str = record["text"]
     tasks = [{**t, "register_id": tid} for t, tid in zip(record["tasks"], task_ids, strict=True) if tid]
     numbers = [n for n, tid in enumerate(task_ids, start=1) if tid]
-    marks = task_marks(text, tasks, numbers=numbers, ocr_pages=record["notice"]["source"].get("ocr_pages", []),
-                       low_pages=low_pages)
+    source = record["notice"]["source"]
+    marks = task_marks(text, tasks, numbers=numbers, ocr_pages=source.get("ocr_pages", []), low_pages=low_pages)
+    doubtful_marks(marks, text, source.get("ocr_doubtful_words", []))
     return render(text, marks)

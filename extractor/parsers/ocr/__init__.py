@@ -24,9 +24,10 @@ from __future__ import annotations
 
 from .correction import ROMAN_LOOKALIKE, correct_tokens, fix_acronyms, fix_unsure_collocations
 from .engine import OcrEngine
-from .recognition import DEFAULT_ENGINE, recognise
+from .recognition import DEFAULT_ENGINE, doubtful_words, recognise
 from .tesseract import TesseractEngine
 from .types import (
+    DOUBTFUL_WORD,
     DPI,
     LOW_CONFIDENCE,
     MAX_IMAGE_PIXELS,
@@ -43,6 +44,7 @@ INSTALL_HINT = DEFAULT_ENGINE.install_hint
 
 __all__ = [
     "DEFAULT_ENGINE",
+    "DOUBTFUL_WORD",
     "DPI",
     "INSTALL_HINT",
     "LOW_CONFIDENCE",
@@ -59,6 +61,7 @@ __all__ = [
     "TesseractEngine",
     "available",
     "correct_tokens",
+    "doubtful_words",
     "fix_acronyms",
     "fix_unsure_collocations",
     "recognise",

@@ -11,9 +11,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ..base import DoubtfulWord
 from .engine import OcrEngine
 from .images import fit, grayscale
 from .names import reread_names
@@ -21,7 +23,7 @@ from .recover import recover
 from .reread import reread
 from .rulings import erase_rulings, find_rulings
 from .tesseract import TesseractEngine
-from .types import PAGE_TIMEOUT, OcrError, OcrPage, OcrUnavailable, OcrWord
+from .types import DOUBTFUL_WORD, PAGE_TIMEOUT, OcrError, OcrPage, OcrUnavailable, OcrWord
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -78,3 +80,18 @@ def _read(image: Image.Image, dpi: float, timeout: float, *, tables: bool, engin
     words = reread(cleaned, words, read_block)
     words = reread_names(cleaned, words, read_line)
     return OcrPage(width=image.width, height=image.height, dpi=dpi, words=tuple(words), rulings=tuple(rulings))
+
+
+def doubtful_words(page: int, read: OcrPage) -> list[DoubtfulWord]:
+    """The words of a read page that Tesseract was unsure of (under :data:`.types.DOUBTFUL_WORD`;
+    words with a letter or digit), in its reading order, each with the number of words of the
+    same text read before it on the page, and in all (to find it again in the document's text)."""
+    counts = Counter(word.text for word in read.words)
+    seen: dict[str, int] = {}
+    out = []
+    for word in read.words:
+        seen[word.text] = rank = seen.get(word.text, -1) + 1
+        if word.confidence < DOUBTFUL_WORD and any(c.isalnum() for c in word.text):
+            out.append(DoubtfulWord(page=page, text=word.text, rank=rank, count=counts[word.text],
+                                    confidence=round(word.confidence, 1)))
+    return out

@@ -14,6 +14,9 @@ PAGE_TIMEOUT = 60.0  # seconds of OCR per page (a dense A4 page takes 1-3 s with
 MAX_PIXELS = 36_000_000  # what is OCR'd at most: A3 at 300 dpi; larger pages are scaled down
 MAX_IMAGE_PIXELS = 120_000_000  # an image file larger than this is refused before decoding
 LOW_CONFIDENCE = 60.0  # pages below this mean word confidence are named in a warning
+# Words below this confidence are marked for a reader to check (the record's
+# source.ocr_doubtful_words): Tesseract's wrong words mostly score under it, its right ones over.
+DOUBTFUL_WORD = 60.0
 
 
 class OcrError(Exception):

@@ -195,4 +195,5 @@ class PdfParser(Backend):
             warnings=tuple(warnings),
             ocr_pages=tuple(reader.pages),
             ocr_confidence=reader.confidence(),
+            doubtful_words=reader.doubtful_words(),
         )

@@ -13,6 +13,7 @@ import pypdfium2 as pdfium
 
 from ...diagnostics import Diagnostic, parse_warning
 from .. import ocr
+from ..base import DoubtfulWord
 from ..layout import Page, page_from_ocr
 from .adapter import TEXT_ERRORS, render
 from .quality import is_garbled
@@ -52,6 +53,7 @@ class OcrReader:
         self._partly: list[int] = []  # text layers with some garbage lines, repaired so
         self._replaced: list[int] = []  # foreign text layers replaced by OCR
         self.last: ocr.OcrPage | None = None  # the OCR reading of the page last read
+        self._doubtful: dict[int, list[DoubtfulWord]] = {}  # page -> words OCR was unsure of
 
     def repaired(self, number: int) -> None:
         self._recovered.remove(number)
@@ -109,7 +111,13 @@ class OcrReader:
         elif kind == "foreign":
             self._replaced.append(number)
         self._count(number, read)
+        self._doubtful[number] = ocr.doubtful_words(number, read)
         return page
+
+    def doubtful_words(self) -> tuple[DoubtfulWord, ...]:
+        """The doubtful words of the pages whose text is OCR's (not of those repaired from their
+        own text layer), in page order."""
+        return tuple(w for number in sorted(self._doubtful) if number not in self._repaired for w in self._doubtful[number])
 
     def confidence(self) -> float | None:
         return round(self._confidence_sum / self._words, 1) if self._words else None
