@@ -21,6 +21,9 @@ class Line:
     blank_before: bool = False
     # Index of the parser block this line was cleaned from: the map back to the source.
     block: int = -1
+    # Its place on the page, as the parser measured it (Block.indent, Block.short_by).
+    indent: float | None = None
+    short_by: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,7 @@ def normalise(doc: ParsedDocument) -> NormalisedDocument:
             blank = True
             continue
         cells = tuple(clean_line(c) for c in block.cells) if isinstance(block, Block) else ()
-        lines.append(Line(text=text, page=block.page, kind=block.kind, cells=cells, blank_before=blank, block=index))
+        lines.append(Line(text=text, page=block.page, kind=block.kind, cells=cells, blank_before=blank, block=index,
+                          indent=block.indent, short_by=block.short_by))
         blank = False
     return NormalisedDocument(source=doc, lines=tuple(lines))

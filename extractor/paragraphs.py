@@ -116,10 +116,34 @@ def _type_titles() -> frozenset[str]:
     return frozenset(fold(t) for t in table("doc_types")["types"] + table("doc_types")["legal_types"])
 
 
-def _continues(group: list[Line], line: Line, wrap_width: int, open_brackets: int = 0) -> bool:
+# Nghị định 30/2020 (Phụ lục I) sets a paragraph's first line in by 1 to 1.27 cm; laid-out pages
+# give each line's indent, in points. A document is set so when enough of its lines start that
+# far in; in such a document a line at the left margin opens no paragraph.
+FIRST_LINE_INDENT = (14.0, 71.0)  # 0.5 to 2.5 cm: the prescribed indent, and what drafts use
+AT_MARGIN = 4.0  # points: a line this close to the text block's left edge starts at the margin
+FULL_LINE = 20.0  # points: a line that stops this close to the right edge filled its line
+_INDENTED_SHARE = 0.12  # of the measured lines: first lines in a text of paragraphs a few lines long
+
+
+def _indented(lines: tuple[Line, ...]) -> bool:
+    """Whether the document sets its paragraphs' first lines in (measured lines only)."""
+    measured = [line.indent for line in lines if line.kind == "line" and line.indent is not None]
+    first = sum(FIRST_LINE_INDENT[0] <= indent <= FIRST_LINE_INDENT[1] for indent in measured)
+    return first >= 3 and first >= _INDENTED_SHARE * len(measured)
+
+
+def _wrapped(previous: Line, line: Line) -> bool:
+    """In a document whose paragraphs are indented: ``previous`` filled its line and ``line``
+    starts at the margin, so the sentence that ended there goes on in the same paragraph."""
+    return (previous.short_by is not None and previous.short_by <= FULL_LINE
+            and line.indent is not None and line.indent <= AT_MARGIN)
+
+
+def _continues(group: list[Line], line: Line, wrap_width: int, open_brackets: int = 0, *, indented: bool = False) -> bool:
     """Whether ``line`` continues the paragraph whose lines so far are ``group``, in which
     ``open_brackets`` "(" are not closed yet (kept by the caller: rebuilding the paragraph for
-    every line made joining quadratic in the length of an unpunctuated run)."""
+    every line made joining quadratic in the length of an unpunctuated run); ``indented``: the
+    document sets first lines in (:func:`_indented`)."""
     prev = group[-1].text
     text = line.text
     # (a number line as written, capitalised: "số 206/KH-UBND" wrapped onto a line opens nothing)
@@ -161,8 +185,11 @@ def _continues(group: list[Line], line: Line, wrap_width: int, open_brackets: in
         return False
     if _TERMINAL.search(prev):
         # A sentence ended; a new one on a new line is a new paragraph unless it is lower-case
-        # (the sentence went on after an abbreviation, a colon or a page break).
-        return _starts_lower(text) and not prev.endswith("./.")
+        # (the sentence went on after an abbreviation, a colon or a page break), or the page
+        # shows it went on: not set in, after a full line, where paragraphs are set in.
+        if prev.endswith("./."):
+            return False
+        return _starts_lower(text) or (indented and _wrapped(group[-1], line))
     if line.blank_before or line.kind == "paragraph":
         # An author's paragraph break, or a page break inside a sentence ("giải\n\nquyết").
         return _starts_lower(text)
@@ -193,6 +220,7 @@ def build_layout(doc: NormalisedDocument) -> Layout:
         lines = tuple(replace(line, kind="line") if line.kind == "paragraph" else line for line in lines)
         doc = replace(doc, lines=lines)
     width = _wrap_width(doc.lines)
+    indented = _indented(doc.lines)
     groups: list[list[Line]] = []
     balance = 0  # "(" not yet closed in the last group
     for i, line in enumerate(doc.lines):
@@ -202,7 +230,7 @@ def build_layout(doc: NormalisedDocument) -> Layout:
             if not _TERMINAL.search(groups[-1][-1].text) or _starts_lower(nxt.text) or nxt.page != line.page \
                     or line.kind == "paragraph" or (line.kind == "line" and line.blank_before and nxt.blank_before):
                 continue  # (a number alone between blank lines, or as a Word paragraph, is a page number)
-        if groups and groups[-1][-1].kind != "table_row" and _continues(groups[-1], line, width, balance):
+        if groups and groups[-1][-1].kind != "table_row" and _continues(groups[-1], line, width, balance, indented=indented):
             groups[-1].append(line)
             balance += line.text.count("(") - line.text.count(")")
         else:

@@ -42,6 +42,10 @@ class Block:
     list_label: str | None = None
     # True when the block is a header/footer/page number the parser could recognise as such.
     furniture: bool = False
+    # For a line laid out on a page (PDF, scan): how far (points) it starts right of the page's
+    # text block and stops short of its right edge; None when unknown (text, DOCX, a column).
+    indent: float | None = None
+    short_by: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,11 @@ def assemble_pages(pages: list[Page]) -> list[Block]:
         lines, open_zone = ordered_lines(page, continued=open_zone and page.number == previous_number + 1)
         previous_number = page.number
         rejoin_hyphens(lines)
+        # The page's text block: where its body lines start and end (a line's indent and how
+        # short it stops are measured from these).
+        body = [line for line in lines if line.text and not line.furniture and line.x0 is not None and line.x1 is not None]
+        left = min((line.x0 for line in body if line.x0 is not None), default=None)
+        right = max((line.x1 for line in body if line.x1 is not None), default=None)
         for line in lines:
             if line.rows is not None:
                 for row in line.rows:
@@ -38,6 +43,10 @@ def assemble_pages(pages: list[Page]) -> list[Block]:
                     if any(cells):
                         blocks.append(Block(text=" | ".join(cells), page=row.page, kind="table_row", cells=cells))
             elif line.text:
-                blocks.append(Block(text=line.text, page=page.number, kind="line", furniture=line.furniture))
+                indent = short_by = None
+                if left is not None and right is not None and line.x0 is not None and line.x1 is not None:
+                    indent, short_by = round(line.x0 - left, 1), round(right - line.x1, 1)
+                blocks.append(Block(text=line.text, page=page.number, kind="line", furniture=line.furniture,
+                                    indent=indent, short_by=short_by))
     ocr_pages = {page.number for page in pages if page.ocr}
     return repair_headings(repair_numbers(repair_labels(blocks, ocr_pages), ocr_pages), ocr_pages) if ocr_pages else blocks

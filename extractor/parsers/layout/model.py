@@ -79,6 +79,10 @@ class Line:
     text: str
     furniture: bool = False
     rows: list[TableRow] | None = None  # a task table, read at this point
+    # Where the line starts and ends on the page (points), for a line of the page's width; None
+    # for a line of a two-column block, whose margins are its column's.
+    x0: float | None = None
+    x1: float | None = None
 
 
 def piece_of(text: str, boxes: list[tuple[float, float, float, float]]) -> Piece:

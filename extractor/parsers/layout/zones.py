@@ -169,7 +169,9 @@ def ordered_lines(page: Page, *, continued: bool = False) -> tuple[list[Line], b
         zone = by_start.get(index)
         if zone is None:
             row = page.rows[index]
-            lines.append(Line("", rows=row.table) if row.table is not None else Line(row.text, row.furniture))
+            lines.append(Line("", rows=row.table) if row.table is not None else
+                         Line(row.text, row.furniture, x0=min((p.x0 for p in row.pieces), default=None),
+                              x1=max((p.x1 for p in row.pieces), default=None)))
             index += 1
             continue
         left_lines, right_lines = [], []
