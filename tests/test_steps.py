@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
 
 from extractor import extract_file
+from extractor.normalise import normalise
+from extractor.paragraphs import build_layout
 from extractor.steps.actors import addressee_units
 from extractor.steps.document import DOCUMENT_STEPS, DocumentFields
 from extractor.steps.extract import TASK_STEPS, TaskFields
 from extractor.steps.mechanism import check_order, run, step
 from extractor.steps.metadata import read_metadata
-from extractor.steps.tasks import draft_tasks
+from extractor.steps.tasks import draft_tasks, table_drafts
 from extractor.structure import build_structure
 
 from .builders import NOTICE, doc, layout
@@ -130,3 +132,16 @@ def test_words_ocr_was_unsure_of_are_found_again_on_their_page() -> None:
     assert [(w.text, w.confidence, w.span.page) for w in words] == [("đồng", 41.0, 1), ("kiểm", 55.5, 2)]
     assert record.text[words[0].span.start:].startswith("đồng chí Chủ tịch đã")  # the second "đồng" of page 1
     assert record.text[words[1].span.start:].startswith("kiểm tra công tác")
+
+
+def test_the_row_that_numbers_a_tables_columns_is_no_task_even_misread() -> None:
+    header = "STT | Tên nhiệm vụ | Sở, ngành chủ trì | Đơn vị phối hợp | Thời gian thực hiện"
+    rows = [header, "(1) | (2) | (3) | (4) | (5)", " | q) | (3) | (4) | (5)",  # as typed, and as OCR read it
+            "1 | Tổ chức quán triệt Chỉ thị | Sở Nông nghiệp và Môi trường | Các sở, ngành | Quý II/2026",
+            "2 | Rà soát quy hoạch khoáng sản | Sở Công Thương | 12 | 2026"]
+    lines = [*NOTICE[:5], "Kế hoạch thực hiện", *rows]
+    parsed = doc(*lines)
+    blocks = tuple(replace(b, kind="table_row", cells=tuple(c.strip() for c in b.text.split("|"))) if "|" in b.text else b
+                   for b in parsed.blocks)
+    drafts = table_drafts(build_structure(build_layout(normalise(replace(parsed, blocks=blocks)))))
+    assert [d.section for d in drafts] == ["table/1", "table/2"]

@@ -258,7 +258,7 @@ def table_drafts(structure: Structure) -> list[TaskDraft]:
             if role and cell and role not in by_role:
                 by_role[role] = cell
         content = by_role.get("content", "")
-        if not content or _CELL_INDEX.match(content) or is_task_header(cells):
+        if not content or _CELL_INDEX.match(content) or is_task_header(cells) or _column_numbers(cells):
             continue
         responsible = [u for part in re.split(r";\s*|\n", by_role.get("responsible", "")) for u in split_unit_list(part)]
         coordinating = [u for part in re.split(r";\s*|\n", by_role.get("coordinating", "")) for u in split_unit_list(part)]
@@ -277,6 +277,17 @@ def table_drafts(structure: Structure) -> list[TaskDraft]:
 
 
 _CELL_INDEX = re.compile(r"^\(?\d{1,3}\)?\.?$")
+
+
+_COLUMN_NUMBER = re.compile(r"^\(\d{1,2}\)$")
+
+
+def _column_numbers(cells: list[str]) -> bool:
+    """The row under a table's header that numbers its columns ("(1) | (2) | (3)"), even with a
+    cell or two misread by OCR ("q) | (2) | (3) | (4) | )"): most of its cells are numbers in
+    brackets (a row of quantities has none)."""
+    filled = [c.strip() for c in cells if c.strip()]
+    return len(filled) >= 3 and sum(bool(_COLUMN_NUMBER.match(c)) for c in filled) > len(filled) / 2
 
 
 @cache
