@@ -23,6 +23,7 @@ every upgrade, while the check costs nothing.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import itertools
 import json
 import math
@@ -31,6 +32,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from functools import cache, lru_cache
 from importlib import metadata, resources
+from pathlib import Path
 from typing import Any
 
 # --------------------------------------------------------------------------- the alphabet
@@ -141,12 +143,21 @@ def _underthesea_version() -> str:
 
 
 @cache
+def _underthesea_dir() -> Path | None:
+    """Where underthesea is installed, found without importing it (its package imports its
+    NLP pipeline: 0.4 s that every process would pay for two data files)."""
+    spec = importlib.util.find_spec("underthesea")
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    return Path(locations[0]) if locations else None
+
+
+@cache
 def _missing(relative: str) -> str | None:
     """Why ``relative`` cannot be read from underthesea, or None. Checked once per file."""
-    try:
-        path = resources.files("underthesea").joinpath(relative)
-    except ModuleNotFoundError:
+    root = _underthesea_dir()
+    if root is None:
         return "underthesea is not installed (pip install 'underthesea>=6.8')"
+    path = root / relative
     if not path.is_file():
         return (f"underthesea {_underthesea_version()} has no data file {relative} (looked for {path}); "
                 "the Vietnamese syllable model is built from it: install a release that ships it")
@@ -158,7 +169,9 @@ def underthesea_text(relative: str) -> str:
     it is not where we expect it."""
     if (reason := _missing(relative)) is not None:
         raise LanguageDataMissing(reason)
-    return resources.files("underthesea").joinpath(relative).read_text(encoding="utf-8")
+    root = _underthesea_dir()
+    assert root is not None
+    return (root / relative).read_text(encoding="utf-8")
 
 
 @cache

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 from .doccache import per_document
+from .syllables import VIET74K, underthesea_text
 from .vntext import UPPER_LETTERS, fold
 from .vocab import alternation, table
 
@@ -32,13 +32,11 @@ class UnitMention:
 @cache
 def compound_words() -> frozenset[str]:
     """Multi-syllable Vietnamese words, folded (lower case, one tone spelling)."""
-    path = resources.files("underthesea").joinpath("corpus/data/Viet74K.txt")
     words = set()
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            w = line.strip()
-            if " " in w and len(w) < 40:
-                words.add(fold(w))
+    for line in underthesea_text(VIET74K).splitlines():
+        w = line.strip()
+        if " " in w and len(w) < 40:
+            words.add(fold(w))
     return frozenset(words)
 
 

@@ -7,9 +7,10 @@ twice. A register that cannot be opened or written is one clear error, never a t
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..register import AddResult, Register
+if TYPE_CHECKING:
+    from ..register import AddResult
 
 
 class RegisterError(Exception):
@@ -27,6 +28,8 @@ def _database_errors() -> tuple[type[BaseException], ...]:
 
 class Filer:
     def __init__(self, db: str) -> None:
+        from ..register import Register  # (the store and its database drivers load only when a register is used)
+
         self.db = db
         try:
             self.register = Register(db)
