@@ -1,6 +1,7 @@
 """Vietnamese notation for numbers and dates.
 
-Numbers: "." groups thousands and "," marks decimals ("39.079" = 39079, "86,45" = 86.45,
+Roman numerals number parts and sections ("I.", "II.", "Phần IV"): :func:`roman_numeral`
+writes one (Word's and HTML's list counters), :func:`roman_value` reads one. Numbers: "." groups thousands and "," marks decimals ("39.079" = 39079, "86,45" = 86.45,
 "01" = 1). Dates: "27/10/2023", "27-10-2023", "ngày 27 tháng 10 năm 2023", day-month without
 a year, and the last day of periods ("tháng 11/2023", "quý IV/2023", "6 tháng đầu năm 2024").
 """
@@ -13,7 +14,6 @@ import re
 
 _GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 _PLAIN = re.compile(r"^\d+(?:,\d+)?$")
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 
 
 def parse_number(text: str) -> float | None:
@@ -62,10 +62,10 @@ def end_of_quarter(year: int, quarter: int) -> dt.date | None:
 
 
 def quarter_number(text: str) -> int | None:
-    t = text.strip().upper()
-    if t in _ROMAN:
-        return _ROMAN[t]
-    return int(t) if t.isdigit() and 1 <= int(t) <= 4 else None
+    """A quarter written "II" or "2": 1 to 4."""
+    t = text.strip()
+    value = int(t) if t.isdigit() else roman_value(t)
+    return value if value is not None and 1 <= value <= 4 else None
 
 
 def resolve_day_month(day: int, month: int, year: int | None, issued: dt.date | None) -> dt.date | None:
@@ -81,3 +81,26 @@ def resolve_day_month(day: int, month: int, year: int | None, issued: dt.date | 
     if date is not None and date < issued:
         date = safe_date(issued.year + 1, month, day)
     return date
+
+
+_ROMAN_LETTERS = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+          (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+def roman_numeral(n: int) -> str:
+    """``n`` (1 or more) in Roman numerals, upper case: 4 -> "IV"."""
+    out = []
+    for value, letters in _ROMAN_LETTERS:
+        count, n = divmod(n, value)
+        out.append(letters * count)
+    return "".join(out)
+
+
+def roman_value(text: str) -> int | None:
+    """The value of a Roman numeral as written (either case), or None if it is not one."""
+    upper = text.upper()
+    total, at = 0, 0
+    for value, letters in _ROMAN_LETTERS:
+        while upper.startswith(letters, at):
+            total, at = total + value, at + len(letters)
+    return total if upper and at == len(upper) and roman_numeral(total) == upper else None

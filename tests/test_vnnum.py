@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extractor.vnnum import end_of_month, end_of_quarter, format_number, parse_number, resolve_day_month
+from extractor.vnnum import (
+    end_of_month,
+    end_of_quarter,
+    format_number,
+    parse_number,
+    quarter_number,
+    resolve_day_month,
+    roman_numeral,
+    roman_value,
+)
 
 
 def test_examples_from_the_guidelines() -> None:
@@ -52,3 +62,18 @@ def test_day_month_without_year_is_never_before_the_issue_date(issued: dt.date, 
 
 def test_explicit_year_wins() -> None:
     assert resolve_day_month(27, 10, 2023, dt.date(2024, 1, 1)) == dt.date(2023, 10, 27)
+
+
+@pytest.mark.parametrize(("n", "numeral"), [(1, "I"), (4, "IV"), (9, "IX"), (14, "XIV"), (40, "XL"), (1994, "MCMXCIV")])
+def test_roman_numerals_written_and_read(n: int, numeral: str) -> None:
+    assert roman_numeral(n) == numeral and roman_value(numeral) == n and roman_value(numeral.lower()) == n
+
+
+@pytest.mark.parametrize("text", ["", "IIII", "VX", "IL", "ABC", "1"])
+def test_what_is_no_roman_numeral(text: str) -> None:
+    assert roman_value(text) is None
+
+
+@pytest.mark.parametrize(("text", "quarter"), [("II", 2), ("iv", 4), ("3", 3), ("V", None), ("0", None), ("", None)])
+def test_quarters_in_roman_or_arabic_numerals(text: str, quarter: int | None) -> None:
+    assert quarter_number(text) == quarter

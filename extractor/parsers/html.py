@@ -37,6 +37,7 @@ from lxml import etree
 from ..diagnostics import legacy_warning, parse_warning
 from ..errors import InputError
 from ..tablevocab import is_task_header, join_cell
+from ..vnnum import roman_numeral
 from .base import Backend, Block, ParsedDocument
 from .layout.bands import letterhead_bands
 from .legacy_encodings import convert, font_encoding, repair_text
@@ -368,15 +369,6 @@ def _list_style(element: etree._Element) -> str:
     return _LIST_TYPES.get(element.get("type") or "1", "decimal")
 
 
-def _roman(n: int) -> str:
-    out = []
-    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
-                           (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        count, n = divmod(n, value)
-        out.append(letters * count)
-    return "".join(out)
-
-
 def _list_label(style: str, number: int, prefix: str, *, nested_bullet: bool) -> str:
     if style in ("disc", "circle", "square"):
         return "+" if nested_bullet else "-"
@@ -386,7 +378,7 @@ def _list_label(style: str, number: int, prefix: str, *, nested_bullet: bool) ->
         letter = chr(ord("a") + number - 1)
         return f"{letter if style == 'lower-alpha' else letter.upper()}."
     if style in ("lower-roman", "upper-roman") and 1 <= number < 4000:
-        return f"{_roman(number).lower() if style == 'lower-roman' else _roman(number)}."
+        return f"{roman_numeral(number).lower() if style == 'lower-roman' else roman_numeral(number)}."
     return f"{prefix}{number}." if prefix else f"{number}."
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from lxml import etree
 
+from ...vnnum import roman_numeral
 from .wordml import MC_ALTERNATE, MC_CHOICE, MC_NS, PPR, RPR, VAL, child_val, on, on_attr, w, xml_int
 
 
@@ -94,16 +95,6 @@ class _Num:
     level_overrides: dict[int, _Level]
 
 
-_ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-          (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
-
-
-def _roman(n: int) -> str:
-    out = []
-    for value, letters in _ROMAN:
-        count, n = divmod(n, value)
-        out.append(letters * count)
-    return "".join(out)
 
 
 def format_number(n: int, fmt: str, pad: int = 0) -> str:
@@ -119,7 +110,7 @@ def format_number(n: int, fmt: str, pad: int = 0) -> str:
         letter = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
         return letter if fmt == "lowerLetter" else letter.upper()
     if fmt in ("lowerRoman", "upperRoman") and 1 <= n < 4000:
-        return _roman(n) if fmt == "lowerRoman" else _roman(n).upper()
+        return roman_numeral(n).lower() if fmt == "lowerRoman" else roman_numeral(n)
     if fmt == "decimalZero":
         pad = max(pad, 2)
     return str(n).zfill(pad) if n >= 0 else str(n)

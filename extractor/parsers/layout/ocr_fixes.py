@@ -13,12 +13,13 @@ import itertools
 import re
 from dataclasses import replace
 
+from ...vnnum import roman_numeral, roman_value
 from .. import ocr
 from ..base import Block
 from .grids import CellLine
 from .model import Page
 
-_ROMAN_VALUES = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
+MAX_SECTIONS = 15  # Roman-numbered sections of a notice: I to XV
 _ROMAN_HEADING = re.compile(r"^([IVXHLl1|\[\]!]{1,5})(\.?)\s+(\S+)")
 # A capital "L" for "I" only in a heading written "L. Về …": "L" is no Roman numeral of a notice.
 _ROMAN_LOOKALIKE = {**ocr.ROMAN_LOOKALIKE, ord("L"): "I"}
@@ -38,7 +39,8 @@ def _roman_heading(block: Block, ocr: bool) -> tuple[re.Match[str], int] | None:
     if not any(c in "IVX" for c in m.group(1)) and not (ocr and m.group(1) == "L" and m.group(2)):
         return None
     numeral = m.group(1).translate(_ROMAN_LOOKALIKE) if ocr else m.group(1)
-    return m, _ROMAN_VALUES.index(numeral) + 1 if numeral in _ROMAN_VALUES else 0
+    value = roman_value(numeral) or 0
+    return m, value if value <= MAX_SECTIONS else 0
 
 
 def repair_headings(blocks: list[Block], ocr_pages: set[int]) -> list[Block]:
@@ -55,7 +57,7 @@ def repair_headings(blocks: list[Block], ocr_pages: set[int]) -> list[Block]:
         if heading is None:
             continue
         m, value = heading
-        if block.page in ocr_pages and previous and value <= previous < len(_ROMAN_VALUES):
+        if block.page in ocr_pages and previous and value <= previous < MAX_SECTIONS:
             value = previous + 1  # "I.", "II.", then "II." again: the third
         if not value:
             continue
@@ -68,7 +70,7 @@ def repair_headings(blocks: list[Block], ocr_pages: set[int]) -> list[Block]:
         # second taken as the third; sections are numbered from I.
         found = [(i, m, value - 1) for i, m, value in found]
     for i, m, value in found:
-        text = f"{_ROMAN_VALUES[value - 1]}. " + out[i].text[m.start(3):]
+        text = f"{roman_numeral(value)}. " + out[i].text[m.start(3):]
         if text != out[i].text:
             out[i] = replace(out[i], text=text)
     return out
