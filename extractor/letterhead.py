@@ -87,7 +87,8 @@ def has_motto(text: str) -> bool:
     return any(m in letters for m in _mottos())
 
 
-_MOTTO_START = re.compile(r"\s*(?:C[OÔỘ]NG\s*H[OÒ]A|Độc\s+lập|ĐỘC\s+LẬP|Doc\s+lap|ĐẢNG\s+CỘNG\s+SẢN)\b.*$")
+# (The tone of "HÒA" is also put on its last vowel: "CỘNG HOÀ", the older placement.)
+_MOTTO_START = re.compile(r"\s*(?:C[OÔỘ]NG\s*H(?:[OÒ]A|OÀ)|Độc\s+lập|ĐỘC\s+LẬP|Doc\s+lap|ĐẢNG\s+CỘNG\s+SẢN)\b.*$")
 
 
 def without_motto(line: str) -> str:

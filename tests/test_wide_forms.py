@@ -237,3 +237,21 @@ def test_those_asked_go_on_after_a_semicolon_until_the_verb(tmp_path: Path) -> N
     ]))
     tasks = extract_file(path).tasks
     assert tasks[0].responsible_units[:3] == ["Sở Tư pháp", "Sở Xây dựng", "Chủ tịch UBND thành phố Nha Trang"]
+
+
+@pytest.mark.parametrize(("header", "issuer"), [
+    # The motto flattened onto the issuer's line, its tone on the last vowel (the older "HOÀ").
+    (["BỘ TÀI CHÍNH CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"], "BỘ TÀI CHÍNH"),
+    # The rule drawn under the issuer, and OCR's specks around it, are no part of its name.
+    (["QUỐC HỘI ******** CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"], "QUỐC HỘI"),
+    (["6“ BỘ TÀI CHÍNH CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", "D", "Độc lập - Tự do - Hạnh phúc"], "BỘ TÀI CHÍNH"),
+    (["BỘ KHOA HỌC VÀ CÔNG NGHỆ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "—====E====E Độc lập - Tự do - Hạnh phúc"],
+     "BỘ KHOA HỌC VÀ CÔNG NGHỆ"),
+    # A name wrapped after one word still joins it.
+    (["ỦY BAN NHÂN", "DÂN", "TỈNH QUẢNG BÌNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"], "ỦY BAN NHÂN DÂN TỈNH QUẢNG BÌNH"),
+])
+def test_the_issuer_is_the_bodys_name_only(tmp_path: Path, header: list[str], issuer: str) -> None:
+    body = ["Số: 12/BC-TEST", "Hà Nội, ngày 5 tháng 3 năm 2024", "Kính gửi: Ủy ban nhân dân các tỉnh",
+            "Đề nghị Ủy ban nhân dân các tỉnh báo cáo kết quả trước ngày 30/3/2024.", "Nơi nhận:", "- Như trên;"]
+    record = extract_file(write(tmp_path, "\n".join([*header, *body])))
+    assert record.notice.issuer == issuer

@@ -12,6 +12,7 @@ from functools import cache
 from ..letterhead import AUTHORITY, NUMBER_LINE, PLACE_DATE, SUBJECT_LINE, is_motto_piece, is_signer_title, without_motto
 from ..paragraphs import Paragraph
 from ..structure import Structure
+from ..syllables import is_syllable_shape
 from ..vnnum import safe_date
 from ..vntext import fold
 from ..vocab import alternation, table
@@ -138,12 +139,12 @@ def read_metadata(structure: Structure, addressees: list[str]) -> NoticeMeta:
         if not line.strip() or fold(line).startswith(("cộng h", "độc lập")) or is_motto_piece(line):
             continue  # the national motto, read between the issuer's lines in a two-column header
         if line.isupper() and any(c.isalpha() for c in line):
-            line = line.strip(" |")
-            if issuer_lines and (_locality_start().match(line) or " " not in line):
+            line = _NOT_A_NAME_AT_ENDS.sub("", line)
+            if issuer_lines and (_locality_start().match(line) or _one_syllable(line)):
                 # "ỦY BAN NHÂN DÂN" / "HUYỆN BẮC SƠN" is one name; so is "ỦY BAN NHÂN" / "DÂN"
                 issuer_lines[-1] += " " + line
-            else:
-                issuer_lines.append(line)
+            elif sum(any(c.isalpha() for c in word) for word in line.split()) >= 2:
+                issuer_lines.append(line)  # (one token is no body's name: "D", "TNCN", a rule OCR read "E====E")
     if issuer_lines:
         meta.issuer = issuer_lines[-1]
         meta.parent_body = issuer_lines[-2] if len(issuer_lines) > 1 else None
@@ -165,6 +166,17 @@ def _localities() -> str:
 def _locality_start() -> re.Pattern[str]:
     """An issuer line that goes on with its locality: "ỦY BAN NHÂN DÂN" / "HUYỆN BẮC SƠN"."""
     return re.compile(rf"^(?:{_localities()})\b")
+
+
+# What frames an issuer's line without being part of its name: the rule drawn under it
+# ("-----", "********"), table bars, OCR's specks and quotes ("6“ BỘ TÀI CHÍNH", "BỘ TÀI CHÍNH `").
+_NOT_A_NAME_AT_ENDS = re.compile(r"^(?:[^\w(]|[\d_])+|(?:[^\w)]|_)+$")
+
+
+def _one_syllable(line: str) -> bool:
+    """A line that is one Vietnamese syllable ("DÂN"): the end of a name wrapped after it; not
+    OCR's reading of a rule or a speck ("—====E====E", "D") nor an acronym ("TNCN")."""
+    return " " not in line and line.isalpha() and len(line) > 1 and is_syllable_shape(line.lower())
 
 
 def _initials(issuer: str) -> str:
