@@ -31,6 +31,7 @@ from .steps.extract import TaskFields
 from .steps.fields import DeadlineFound, ReferenceFound
 from .steps.metadata import NoticeMeta
 from .version import __version__
+from .vntext import WORD_EDGES
 
 
 def _page_at(layout: Layout, offset: int) -> int | None:
@@ -43,7 +44,6 @@ def _page_at(layout: Layout, offset: int) -> int | None:
 
 
 _WORD = re.compile(r"\S+")
-_EDGES = "\"'“”‘’()[]{}<>«».,;:!?…*"
 
 
 def _page_ranges(doc: ParsedDocument, layout: Layout) -> dict[int, list[tuple[int, int]]]:
@@ -70,13 +70,13 @@ def doubtful_words(doc: ParsedDocument, layout: Layout) -> list[DoubtfulWord]:
     for page in {w.page for w in doc.doubtful_words}:
         for start, end in ranges.get(page, []):
             for m in _WORD.finditer(layout.text, start, end):
-                word = m.group().strip(_EDGES)
+                word = m.group().strip(WORD_EDGES)
                 if word:
                     at = m.start() + m.group().index(word)
                     places.setdefault((page, word), []).append((at, at + len(word)))
     out = []
     for w in doc.doubtful_words:
-        word = w.text.strip(_EDGES)
+        word = w.text.strip(WORD_EDGES)
         found = places.get((w.page, word), [])
         if len(found) == w.count or (len(found) == 1 and w.count == 1):
             start, end = found[w.rank]

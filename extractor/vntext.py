@@ -82,6 +82,8 @@ def _letter_classes() -> tuple[str, str, str]:
 
 
 _VOWEL, _LOWER, _UPPER = _letter_classes()
+# Punctuation that clings to a word's ends and is no part of it ("(Sở", "VT,", "“nóng”").
+WORD_EDGES = "\"'“”‘’()[]{}<>«».,;:!?…*"
 UPPER_LETTERS = _UPPER  # every Vietnamese capital, for a regex class: "[" + UPPER_LETTERS + "]"
 _TWO_VOWEL_GROUPS = re.compile(rf"[{_VOWEL}][^\W\d_{_VOWEL}]+[{_VOWEL}]")
 _CAPITAL_INSIDE = re.compile(rf"[{_LOWER}{_UPPER}][{_UPPER}][{_LOWER}]")

@@ -20,11 +20,11 @@ import unicodedata
 from functools import lru_cache
 
 from ...syllables import LETTERS, LOAN_LETTERS, SYLLABLE_SHAPE, TONE_MARKS
+from ...vntext import WORD_EDGES
 
 # Vietnamese letters without tone marks (and the loan letters of codes and names); tone marks
 # are checked separately.
 _VN_BASE = frozenset(LETTERS + LOAN_LETTERS)
-_WORD_EDGES = "\"'“”‘’()[]{}<>«».,;:!?…*"
 _WORD_PARTS = re.compile(r"[-/.,:;+&_=()\[\]]+")
 
 
@@ -36,7 +36,7 @@ def _word_verdict(token: str) -> str | None:
     middle of words ("OXұW", "ng‡y", "CÙng"); real Vietnamese text, codes and English loans
     included, almost never does (< 2% of words in the corpus, > 75% on broken pages).
     """
-    word = token.strip(_WORD_EDGES)
+    word = token.strip(WORD_EDGES)
     verdicts: list[str] = []
     for part in _WORD_PARTS.split(word):
         if not any(c.isalpha() for c in part):
