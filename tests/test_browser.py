@@ -14,11 +14,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
 
@@ -59,10 +59,19 @@ def browser(chromium: tuple[str, str], tmp_path: Path) -> Iterator[WebDriver]:
 
 
 def click_and_load(chrome: WebDriver, element: WebElement) -> None:
-    """Click what leaves the page (a link, a form's button) and wait for the next page."""
-    page = chrome.find_element(By.TAG_NAME, "html")
+    """Click what leaves the page (a link, a form's button) and wait for the next page, loaded.
+    (The old page is known by a mark left on its window: asking whether its element went stale
+    races with the navigation, and Chromium may answer with an inspector error instead.)"""
+    chrome.execute_script("window.__leaving = true")
     element.click()
-    WebDriverWait(chrome, WAIT_SECONDS).until(staleness_of(page))
+
+    def loaded(c: WebDriver) -> bool:
+        try:
+            return bool(c.execute_script("return !window.__leaving && document.readyState === 'complete'"))
+        except WebDriverException:  # between two pages
+            return False
+
+    WebDriverWait(chrome, WAIT_SECONDS).until(loaded)
 
 
 def upload(chrome: WebDriver, base: str, path: Path) -> int:
